@@ -1,0 +1,51 @@
+"""公開関数が共有する入力検査。誤った入力には、何が期待されていたかを言う例外を投げる。"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+
+
+def as_float_tensor(x, name: str = "x", min_dim: int = 1) -> torch.Tensor:
+    """数値の配列を浮動小数点の torch.Tensor にする。空・非数値・次元不足は拒否する。"""
+    if isinstance(x, torch.Tensor):
+        t = x
+    else:
+        if isinstance(x, str | bytes):
+            raise TypeError(f"{name} は数値の配列でなければなりません (文字列 {x!r} を受け取りました)")
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} は数値の配列でなければなりません: {err}") from err
+        if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+            raise TypeError(f"{name} は数値の配列でなければなりません (dtype={arr.dtype})")
+        t = torch.as_tensor(arr)
+    if t.dtype == torch.bool or t.is_complex():
+        raise TypeError(f"{name} は実数の配列でなければなりません (dtype={t.dtype})")
+    if not t.is_floating_point():
+        t = t.to(torch.get_default_dtype())
+    if t.dim() < min_dim:
+        raise ValueError(f"{name} は {min_dim} 次元以上の配列でなければなりません (形 {tuple(t.shape)})")
+    if t.numel() == 0:
+        raise ValueError(f"{name} が空です: 少なくとも 1 つの値が必要です")
+    return t
+
+
+def positive_number(value, name: str) -> float:
+    """正の実数であることを確かめて float で返す。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} は正の実数でなければなりません ({value!r} を受け取りました)")
+    if not value > 0 or not np.isfinite(value):
+        raise ValueError(f"{name} は 0 より大きい有限の値でなければなりません ({value!r} を受け取りました)")
+    return float(value)
+
+
+def positive_int(value, name: str, minimum: int = 1) -> int:
+    """minimum 以上の整数であることを確かめる。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} は整数でなければなりません ({value!r} を受け取りました)")
+    if value < minimum:
+        raise ValueError(f"{name} は {minimum} 以上でなければなりません ({value!r} を受け取りました)")
+    return int(value)
