@@ -4,6 +4,7 @@
 # make pdf    : 本全体と章ごとの配布資料 PDF (_build/pdf/)。先に make pdf-deps (Debian の TeX)
 # make notebooks / check-notebooks : Colab 用 .ipynb の生成 / 同期の確認
 PYTHON ?= python3
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
@@ -42,8 +43,8 @@ check-notebooks: $(STAMP)
 	$(PY) .ci/notebooks.py check
 
 pdf-deps:
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	  texlive-lang-japanese texlive-latex-recommended texlive-latex-extra \
 	  texlive-fonts-recommended latexmk tex-gyre poppler-utils
 

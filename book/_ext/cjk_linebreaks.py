@@ -28,7 +28,8 @@ def _joined(node: nodes.Text) -> str:
     parent = node.parent
     if parent is None or "\n" not in text:
         return text
-    index = parent.index(node)
+    # Text は str の派生なので parent.index() は等しい別の改行ノードを返しうる: 同一性で探す
+    index = next(i for i, child in enumerate(parent.children) if child is node)
     before = _edge_char(parent[index - 1] if index > 0 else None, last=True)
     after = _edge_char(parent[index + 1] if index + 1 < len(parent) else None, last=False)
     if text.startswith("\n") and IS_CJK.match(before) and IS_CJK.match(text[1:2] or after):
@@ -44,7 +45,9 @@ def remove_cjk_breaks(app, doctree: nodes.document) -> None:
             continue
         text = _joined(node)
         if text != str(node):
-            node.parent.replace(node, nodes.Text(text))
+            parent = node.parent
+            index = next(i for i, child in enumerate(parent.children) if child is node)
+            parent[index] = nodes.Text(text)
 
 
 def _ancestors(node: nodes.Node):

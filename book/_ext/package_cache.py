@@ -106,7 +106,9 @@ def _doc_fingerprint(env, docname: str) -> str:
 def _forget_cached_execution(app, docname: str) -> None:
     from jupyter_cache import get_cache
 
-    cache_path = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    cache_path = Path(
+        app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    )
     if not cache_path.exists():
         return
     doc = Path(app.env.doc2path(docname)).resolve()

@@ -14,7 +14,9 @@ def as_float_tensor(x, name: str = "x", min_dim: int = 1) -> torch.Tensor:
         t = x
     else:
         if isinstance(x, str | bytes):
-            raise TypeError(f"{name} は数値の配列でなければなりません (文字列 {x!r} を受け取りました)")
+            raise TypeError(
+                f"{name} は数値の配列でなければなりません (文字列 {x!r} を受け取りました)"
+            )
         try:
             arr = np.asarray(x)
         except (TypeError, ValueError) as err:
@@ -27,7 +29,9 @@ def as_float_tensor(x, name: str = "x", min_dim: int = 1) -> torch.Tensor:
     if not t.is_floating_point():
         t = t.to(torch.get_default_dtype())
     if t.dim() < min_dim:
-        raise ValueError(f"{name} は {min_dim} 次元以上の配列でなければなりません (形 {tuple(t.shape)})")
+        raise ValueError(
+            f"{name} は {min_dim} 次元以上の配列でなければなりません (形 {tuple(t.shape)})"
+        )
     if t.numel() == 0:
         raise ValueError(f"{name} が空です: 少なくとも 1 つの値が必要です")
     return t
@@ -38,7 +42,9 @@ def positive_number(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} は正の実数でなければなりません ({value!r} を受け取りました)")
     if not value > 0 or not np.isfinite(value):
-        raise ValueError(f"{name} は 0 より大きい有限の値でなければなりません ({value!r} を受け取りました)")
+        raise ValueError(
+            f"{name} は 0 より大きい有限の値でなければなりません ({value!r} を受け取りました)"
+        )
     return float(value)
 
 
@@ -47,5 +53,7 @@ def positive_int(value, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} は整数でなければなりません ({value!r} を受け取りました)")
     if value < minimum:
-        raise ValueError(f"{name} は {minimum} 以上でなければなりません ({value!r} を受け取りました)")
+        raise ValueError(
+            f"{name} は {minimum} 以上でなければなりません ({value!r} を受け取りました)"
+        )
     return int(value)

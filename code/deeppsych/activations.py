@@ -31,8 +31,9 @@ def sigmoid(x) -> torch.Tensor:
     x が大きな負の値でも e^{-x} があふれないよう、符号で式を使い分ける。
     """
     x = as_float_tensor(x, min_dim=0)
-    e = torch.exp(-x.abs())  # 常に 0 < e ≤ 1
-    return torch.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    positive = 1.0 / (1.0 + torch.exp(-x.clamp(min=0.0)))  # x ≥ 0 で使う: e^{-x} ≤ 1
+    e = torch.exp(x.clamp(max=0.0))  # x < 0 で使う: e^{x} < 1
+    return torch.where(x >= 0, positive, e / (1.0 + e))
 
 
 def sigmoid_derivative(x) -> torch.Tensor:
@@ -92,7 +93,8 @@ def log_softmax(x, temperature: float = 1.0, dim: int = -1) -> torch.Tensor:
     x = as_float_tensor(x)
     t = positive_number(temperature, "temperature")
     z = x / t
-    return z - torch.logsumexp(z, dim=dim, keepdim=True)
+    z = z - z.amax(dim=dim, keepdim=True)
+    return z - torch.log(torch.exp(z).sum(dim=dim, keepdim=True))
 
 
 def softmax_jacobian(x, temperature: float = 1.0) -> torch.Tensor:
@@ -160,7 +162,10 @@ def squared_error(logits, targets) -> torch.Tensor:
 
 
 def cross_entropy(logits, targets) -> torch.Tensor:
-    """多クラス交差エントロピー −log softmax(z)_t (平均)。logits は (N, C)、targets はクラス番号 (N,)。"""
+    """多クラス交差エントロピー −log softmax(z)_t (平均)。
+
+    logits は (N, C)、targets はクラス番号 (N,)。
+    """
     z = as_float_tensor(logits, "logits", min_dim=2)
     if z.dim() != 2:
         raise ValueError(f"logits は (N, C) の 2 次元でなければなりません (形 {tuple(z.shape)})")

@@ -65,7 +65,9 @@ def bar_panels(values, labels, titles, ncols: int = 4, ylim=(0, 1), **bar_kw):
     """同じ項目の棒グラフを小さな図の格子に並べる (温度ごとのソフトマックスなど)。"""
     values = np.asarray(values, dtype=float)
     if values.ndim != 2 or values.shape[0] != len(titles) or values.shape[1] != len(labels):
-        raise ValueError("values は (パネル数, 項目数) で titles・labels の長さと合う必要があります")
+        raise ValueError(
+            "values は (パネル数, 項目数) で titles・labels の長さと合う必要があります"
+        )
     nrows = int(np.ceil(len(titles) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.2 * ncols, 1.9 * nrows), sharey=True)
     for ax, row, title in zip(np.ravel(axes), values, titles, strict=False):

@@ -1,0 +1,146 @@
+"""本全体の検査: 目次、章の約束 (DESIGN.md §3)、Colab 用の双子、用語集、文献、ビルド用拡張。"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from docutils import nodes
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+sys.path.insert(0, str(BOOK / "_ext"))
+
+import cjk_linebreaks  # noqa: E402
+import package_cache  # noqa: E402
+
+CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.md"))
+CODE_CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def code_cells(md: Path) -> list[str]:
+    return CODE_CELL.findall(md.read_text(encoding="utf-8"))
+
+
+def test_every_toc_entry_exists_and_every_chapter_is_in_the_toc():
+    files = toc_files()
+    for f in files:
+        assert (ROOT / f"{f}.md").exists(), f
+    assert {f"book/{c.stem}" for c in CHAPTERS} <= set(files)
+    assert CHAPTERS, "章が 1 つもありません"
+
+
+def test_language_is_japanese_under_sphinx_config():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["config"]["language"] == "ja"
+    assert "language" not in config  # 最上位の language は無視される
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_contract(md):
+    cells = code_cells(md)
+    first = cells[0]
+    assert ":tags: [remove-cell]" in first and '"google.colab" in sys.modules' in first
+    body = "\n".join(cells[1:])
+    assert re.search(r"^from deeppsych import|^import deeppsych", body, re.M)
+    # モデルや学習ループは章ではなくパッケージに置く
+    assert not re.search(r"^\s*class \w+|nn\.Module|\.backward\(|optim\.", body, re.M)
+    # 実行中にネットワークから何も取ってこない
+    assert not re.search(r"urllib|requests|https?://|wget|curl|from_pretrained|hf_hub", body)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_has_caption_name_and_alt_text(md):
+    for cell in code_cells(md):
+        if "figure:" in cell:
+            assert re.search(r"caption: \S", cell)
+            assert re.search(r"name: fig-[\w-]+", cell)
+            assert re.search(r"alt: \S", cell)
+
+
+def test_notebook_twins_are_in_sync_with_the_chapters():
+    run = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "notebooks.py"), "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def glossary_terms() -> set[str]:
+    text = (BOOK / "glossary.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^(\S[^\n]*)\n  \(", text, re.M))
+
+
+def test_every_term_used_is_in_the_glossary():
+    terms = glossary_terms()
+    for md in BOOK.glob("*.md"):
+        for used in re.findall(r"\{term\}`([^`<]+)`", md.read_text(encoding="utf-8")):
+            assert used in terms, f"{md.name}: 用語集にない {used}"
+
+
+def test_every_citation_key_is_in_references_bib():
+    bib = (BOOK / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    for md in BOOK.glob("*.md"):
+        for group in re.findall(
+            r"\{(?:foot)?cite(?::\w+)?\}`([^`]+)`", md.read_text(encoding="utf-8")
+        ):
+            for key in group.split(","):
+                assert key.strip() in keys, f"{md.name}: 文献にない {key}"
+
+
+def test_cjk_line_breaks_are_removed_but_latin_breaks_kept():
+    para = nodes.paragraph()
+    para += [
+        nodes.Text("注意の"),
+        nodes.Text("\n"),
+        nodes.Text("重み。\nsoft\nmax と"),
+        nodes.Text("\n"),
+    ]
+    para += nodes.Text("ソフト")
+    doc = nodes.document(None, None)
+    doc += para
+    cjk_linebreaks.remove_cjk_breaks(None, doc)
+    assert para.astext() == "注意の重み。\nsoft\nmax とソフト"
+
+
+def _fake_package(tmp_path: Path) -> Path:
+    root = tmp_path / "deeppsych"
+    (root / "data").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "_checks.py").write_text("X = 1\n")
+    (root / "activations.py").write_text("from ._checks import X\n")
+    (root / "saliency.py").write_text("from . import activations\n")
+    (root / "cam.py").write_text("Y = 2\n")
+    (root / "data" / "__init__.py").write_text("")
+    (root / "data" / "words.py").write_text("from .._checks import X\n")
+    return root
+
+
+def test_fingerprint_follows_imports_transitively(tmp_path):
+    root = _fake_package(tmp_path)
+    chapter = "from deeppsych import plotting, saliency\n"
+    before = package_cache.fingerprint(chapter, root)
+    (root / "cam.py").write_text("Y = 3\n")  # 章が使わないモジュール
+    assert package_cache.fingerprint(chapter, root) == before
+    (root / "_checks.py").write_text("X = 2\n")  # saliency → activations → _checks
+    assert package_cache.fingerprint(chapter, root) != before
+    assert package_cache.fingerprint("print(1)\n", root) == ""
+
+
+def test_fingerprint_resolves_subpackages(tmp_path):
+    root = _fake_package(tmp_path)
+    files = package_cache.imported_modules("from deeppsych.data import words\n", root)
+    closure = package_cache.dependency_closure(files, root)
+    assert {p.relative_to(root).as_posix() for p in closure} >= {"data/words.py", "_checks.py"}
