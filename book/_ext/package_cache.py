@@ -14,6 +14,10 @@ import hashlib
 import re
 from pathlib import Path
 
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
 PACKAGE = "deeppsych"
 CHAPTER_IMPORT = re.compile(
     rf"^\s*(?:from\s+{PACKAGE}((?:\.\w+)*)\s+import\s+\(?([\w\s,]+)\)?|import\s+{PACKAGE}((?:\.\w+)*))",
@@ -115,21 +119,27 @@ def _forget_cached_execution(app, docname: str) -> None:
     cache = get_cache(cache_path)
     for record in cache.list_cache_records():
         if record.uri and Path(record.uri).resolve() == doc:
-            cache.remove_cache_record(record.pk)
+            cache.remove_cache(record.pk)
 
 
 def outdated_by_package(app, env, added, changed, removed):
+    """指紋が変わった章の実行キャッシュを消し、まだ読み直し予定でない章を読み直させる。
+
+    読み直し予定の章 (changed) も消す: さもないと myst-nb はコードセルが同じキャッシュを使う。
+    """
     stored = getattr(env, "deeppsych_fingerprints", {})
-    stale = []
-    for docname, old in stored.items():
-        if docname in added or docname in changed or docname in removed:
-            continue
-        if docname in env.found_docs and _doc_fingerprint(env, docname) != old:
-            stale.append(docname)
-            _forget_cached_execution(app, docname)
+    stale = [
+        docname
+        for docname, old in stored.items()
+        if docname in env.found_docs
+        and docname not in removed
+        and _doc_fingerprint(env, docname) != old
+    ]
+    for docname in stale:
+        _forget_cached_execution(app, docname)
     if stale:
-        app.verbose("deeppsych changed: re-executing %s", ", ".join(sorted(stale)))
-    return stale
+        logger.info("deeppsych が変わったので再実行する章: %s", ", ".join(sorted(stale)))
+    return [d for d in stale if d not in added and d not in changed]
 
 
 def record_fingerprint(app, doctree) -> None:
