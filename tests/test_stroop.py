@@ -1,0 +1,258 @@
+"""deeppsych.stroop: Cohen, Dunbar & McClelland (1990) の Stroop モデル (第 7 章)。"""
+
+import numpy as np
+import pytest
+import torch
+
+from deeppsych import stroop as S
+
+CN, WR = S.TASKS
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return S.train_network(word_frequency=10, colour_frequency=1, epochs=300, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trials(trained):
+    return S.simulate(trained.weights, n_trials=1000, seed=0)
+
+
+# ---------------------------------------------------------------- 固定重みの 1 回の順伝播
+def test_figure3_single_pass_matches_reference_values():
+    expected = {
+        (CN, "congruent"): 0.822,
+        (CN, "control"): 0.739,
+        (CN, "conflict"): 0.634,
+        (WR, "control"): 0.896,
+        (WR, "conflict"): 0.878,
+    }
+    p = S.p_correct(S.figure3_weights())
+    for key, value in expected.items():
+        assert p[key] == pytest.approx(value, abs=1e-3), key
+
+
+def test_figure3_conflict_trial_by_hand():
+    # 赤いインクの GREEN: 色の中間 σ(±2.2)、語の中間 σ(−4 ± 2.6)、反応「赤」の正味入力
+    h_colour = sigmoid(np.array([2.2, -2.2]))
+    h_word = sigmoid(np.array([-4 - 2.6, -4 + 2.6]))
+    net_red = 1.3 * (h_colour[0] - h_colour[1]) + 2.5 * (h_word[0] - h_word[1])
+    colour, word, task, _ = S.stimulus(CN, "conflict", "red")
+    hc, hw, response = S.feedforward(S.figure3_weights(), colour, word, task)
+    assert np.allclose(hc.numpy(), h_colour, atol=1e-6)
+    assert np.allclose(hw.numpy(), h_word, atol=1e-6)
+    assert np.allclose(response.numpy(), sigmoid(np.array([net_red, -net_red])), atol=1e-6)
+
+
+def test_bias_fix_names_the_ink_on_a_conflict_trial():  # 講義ノートブックの誤りの番人
+    weights = S.figure3_weights()
+    colour, word, task, correct = S.stimulus(CN, "conflict", "green")
+    with_bias = S.feedforward(weights, colour, word, task)[2]
+    without_bias = S.feedforward(weights, colour, word, task, apply_bias=False)[2]
+    assert int(with_bias.argmax()) == correct
+    assert int(without_bias.argmax()) != correct  # バイアスを忘れると語を読んでしまう
+    assert S.p_correct(weights)[(CN, "conflict")] > 0.5
+    assert S.p_correct(weights, apply_bias=False)[(CN, "conflict")] < 0.5
+
+
+def test_task_demand_puts_attended_pathway_at_zero_and_other_at_minus_four():
+    weights = S.figure3_weights()
+    zeros = torch.zeros(2)
+    for task_name, attended in [(CN, 0), (WR, 1)]:
+        task = S.stimulus(task_name, "control")[2]
+        nets = S.hidden_drive(weights, zeros, zeros, task)
+        assert torch.allclose(nets[attended], torch.zeros(2))
+        assert torch.allclose(nets[1 - attended], torch.full((2,), -4.0))
+
+
+# ---------------------------------------------------------------- カスケードと蓄積器の式
+def test_cascade_step_is_running_average_and_converges_to_feedforward():
+    weights = S.figure3_weights()
+    colour, word, task, _ = S.stimulus(CN, "conflict")
+    inputs = (colour[None], word[None], task[None])
+    params = S.DynamicsParameters(tau=0.2, unit_noise=0.0)
+    generator = torch.Generator().manual_seed(0)
+    nets = [torch.zeros(1, 2) for _ in range(3)]
+    new_nets, acts = S.cascade_step(weights, nets, inputs, params, generator)
+    drive_c, drive_w = S.hidden_drive(weights, *inputs)
+    assert torch.allclose(new_nets[0], 0.2 * drive_c)
+    assert torch.allclose(new_nets[1], 0.2 * drive_w)
+    for _ in range(300):
+        nets, acts = S.cascade_step(weights, nets, inputs, params, generator)
+    fixed_point = S.feedforward(weights, *inputs)
+    for a, b in zip(acts, fixed_point, strict=True):
+        assert torch.allclose(a, b, atol=1e-5)
+    # τ = 1 なら 1 サイクルで中間層は順伝播と同じ値になる
+    one = S.DynamicsParameters(tau=1.0, unit_noise=0.0)
+    _, acts = S.cascade_step(weights, [torch.zeros(1, 2)] * 3, inputs, one, generator)
+    assert torch.allclose(acts[0], fixed_point[0])
+
+
+def test_evidence_step_uses_difference_to_best_alternative():
+    params = S.DynamicsParameters(rate=0.1, accumulator_noise=0.0)
+    response = torch.tensor([[0.7, 0.3], [0.2, 0.9], [0.5, 0.1]])
+    step = S.evidence_step(response, params, torch.Generator())
+    assert torch.allclose(step, 0.1 * torch.tensor([[0.4, -0.4], [-0.7, 0.7], [0.4, -0.4]]))
+    three = torch.tensor([[0.2, 0.5, 0.9]])
+    step = S.evidence_step(three, params, torch.Generator())
+    assert torch.allclose(step, 0.1 * torch.tensor([[-0.7, -0.4, 0.4]]))
+
+
+# ---------------------------------------------------------------- 学習
+def test_training_makes_word_pathway_stronger_and_solves_both_tasks(trained):
+    assert trained.losses[-1] < 0.1 * trained.losses[0]
+    s = trained.weights.strengths()
+    assert s["word_hidden"] > s["colour_hidden"] > 0
+    assert s["word_response"] > s["colour_response"] > 0
+    colour, word, task, target, _ = S.training_patterns()
+    response = S.feedforward(trained.weights, colour, word, task)[2]
+    assert torch.equal(response.argmax(dim=1), target.argmax(dim=1))
+
+
+def test_equal_training_gives_equal_pathways():
+    equal = S.train_network(word_frequency=10, colour_frequency=10, epochs=300).weights
+    s = equal.strengths()
+    assert s["word_hidden"] == pytest.approx(s["colour_hidden"], abs=0.05)
+    assert s["word_response"] == pytest.approx(s["colour_response"], abs=0.05)
+
+
+def test_untied_network_trains_full_matrices():
+    result = S.train_network(epochs=20, tied=False)
+    assert result.weights.colour_hidden.shape == (2, 2)
+    assert len(result.losses) == 20 and np.isfinite(result.losses).all()
+
+
+# ---------------------------------------------------------------- 反応時間と人のデータ
+def test_colour_naming_conflict_slower_than_control_slower_than_congruent(trials):
+    m = dict(zip(S.TRIAL_TYPES, trials.mean_rt(), strict=True))
+    assert m[(CN, "conflict")] > m[(CN, "control")] > m[(CN, "congruent")]
+    assert trials.interference(CN) > trials.facilitation(CN) > 0
+    # 語の読みは色の命名より速い
+    assert max(m[(WR, c)] for c in S.CONDITIONS) < m[(CN, "congruent")]
+
+
+def test_word_reading_effects_are_small_compared_with_colour_naming(trials):
+    cn_effect = trials.interference(CN) + trials.facilitation(CN)
+    wr_effect = abs(trials.interference(WR)) + abs(trials.facilitation(WR))
+    assert wr_effect < 0.25 * cn_effect
+
+
+def test_errors_are_most_frequent_in_colour_naming_conflict(trials):
+    errors = dict(zip(S.TRIAL_TYPES, trials.error_rate(), strict=True))
+    assert max(errors, key=errors.get) == (CN, "conflict")
+    assert errors[(CN, "conflict")] < 0.05
+    assert np.isfinite(trials.rt).all()  # 全試行が反応した
+
+
+def test_model_rts_correlate_with_human_means(trials):
+    fit = S.fit_to_human(trials.mean_rt())
+    assert fit.r >= 0.9
+    assert fit.slope > 0
+    assert np.abs(fit.predicted_ms - S.human_rt()).max() < 60
+
+
+def test_figure3_weights_also_fit_human_means():
+    fit = S.fit_to_human(S.simulate(S.figure3_weights(), n_trials=500, seed=1).mean_rt())
+    assert fit.r >= 0.9
+
+
+def test_fit_to_human_recovers_an_exact_line():
+    cycles = np.array([20.0, 30, 15, 10, 12, 11])
+    fit = S.fit_to_human(cycles, 100 + 12 * cycles)
+    assert fit.slope == pytest.approx(12) and fit.intercept == pytest.approx(100)
+    assert fit.r == pytest.approx(1.0)
+
+
+def test_equal_training_makes_interference_similar(trials):
+    asymmetry = trials.interference(CN) - trials.interference(WR)
+    equal = S.train_network(word_frequency=10, colour_frequency=10, epochs=300).weights
+    eq = S.simulate(equal, n_trials=1000, seed=0)
+    assert abs(eq.interference(CN) - eq.interference(WR)) < 0.25 * asymmetry
+    assert eq.interference(CN) < 0.5 * trials.interference(CN)
+
+
+def test_reversed_training_reverses_the_asymmetry():
+    out = S.interference_by_training([(1, 10), (10, 1)], n_trials=400)
+    assert out[0, 0] > 3 * out[0, 1]  # 語を多く練習: 色の命名が干渉を受ける
+    assert out[1, 1] > 3 * out[1, 0]  # 色を多く練習: 語の読みが干渉を受ける
+
+
+def test_same_seed_gives_identical_rts(trained):
+    a = S.simulate(trained.weights, n_trials=50, seed=7)
+    b = S.simulate(trained.weights, n_trials=50, seed=7)
+    c = S.simulate(trained.weights, n_trials=50, seed=8)
+    assert np.array_equal(a.rt, b.rt) and np.array_equal(a.correct, b.correct)
+    assert not np.array_equal(a.rt, c.rt)
+
+
+def test_trace_records_one_trial_until_threshold(trained):
+    out = S.trace(trained.weights, CN, "conflict", n_cycles=120, seed=3)
+    assert out["response"].shape == (120, 2) and out["evidence"].shape == (120, 2)
+    crossed = np.nonzero((out["evidence"] >= 1.0).any(axis=1))[0]
+    assert out["rt"] == crossed[0] + 1  # サイクルは 1 から数える
+
+
+# ---------------------------------------------------------------- SOA
+def test_soa_late_word_interferes_less_and_word_reading_stays_flat(trials):
+    fit = S.fit_to_human(trials.mean_rt())
+    soa = S.soa_experiment(S.train_network().weights, fit, soa_ms=[0, 400], n_trials=300)
+    cn, wr = soa.effect(CN), soa.effect(WR)
+    assert cn[0] > 100 and cn[1] < 0.5 * cn[0]
+    assert np.abs(wr).max() < 0.3 * cn[0]
+    assert list(soa.soa_cycles) == [0, round(400 / fit.slope)]
+    with pytest.raises(ValueError, match="kind"):
+        soa.effect(CN, "speed")
+
+
+# ---------------------------------------------------------------- 入力の検査
+@pytest.mark.parametrize("tau", [0.0, -0.1, 1.5])
+def test_tau_outside_unit_interval_is_rejected(tau):
+    with pytest.raises(ValueError, match="tau"):
+        S.DynamicsParameters(tau=tau)
+
+
+@pytest.mark.parametrize("threshold", [0.0, -1.0])
+def test_non_positive_threshold_is_rejected(threshold):
+    with pytest.raises(ValueError, match="threshold"):
+        S.DynamicsParameters(threshold=threshold)
+
+
+def test_other_bad_inputs_are_rejected(trained):
+    assert S.DynamicsParameters(tau=1.0).tau == 1.0
+    with pytest.raises(TypeError, match="tau"):
+        S.DynamicsParameters(tau="0.1")
+    with pytest.raises(ValueError, match="unit_noise"):
+        S.DynamicsParameters(unit_noise=-0.1)
+    with pytest.raises(TypeError, match="StroopWeights"):
+        S.simulate({"colour": 1.0})
+    with pytest.raises(ValueError, match="n_trials"):
+        S.simulate(trained.weights, n_trials=0)
+    with pytest.raises(TypeError, match="soa"):
+        S.simulate(trained.weights, soa=1.5)
+    with pytest.raises(ValueError, match="task"):
+        S.stimulus("shape naming", "control")
+    with pytest.raises(ValueError, match="condition"):
+        S.stimulus(CN, "neutral")
+    with pytest.raises(ValueError, match="同じ長さ"):
+        S.fit_to_human([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="word_frequency"):
+        S.training_patterns(word_frequency=0)
+
+
+def test_stroop_1935_numbers_are_consistent():
+    t = S.STROOP_1935_SECONDS
+    cn = t[(CN, "conflict")] - t[(CN, "control")]
+    wr = t[(WR, "conflict")] - t[(WR, "control")]
+    assert cn == pytest.approx(47.0) and cn / t[(CN, "control")] == pytest.approx(0.743, abs=1e-3)
+    assert wr == pytest.approx(2.3) and wr / t[(WR, "control")] == pytest.approx(0.056, abs=1e-3)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="GPU がない")
+def test_simulation_runs_on_gpu(trained):
+    out = S.simulate(trained.weights, n_trials=200, seed=0, device="cuda")
+    assert out.interference(CN) > out.interference(WR)
