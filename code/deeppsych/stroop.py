@@ -153,7 +153,7 @@ class StroopNetwork(nn.Module):
     """学習できる Stroop ネットワーク。課題要求の重みとバイアスは固定 (学習しない)。
 
     tied=True では図 3 と同じ対称な形に制約し、4 つの強さ (色・語 × 入力側・出力側) だけを学習する。
-    tied=False では 4 つの 2×2 行列を自由に学習する (小さな乱数から始めると局所解に落ちうる)。
+    tied=False では 4 つの 2×2 行列を自由に学習する (対称に制約したときより学習がずっと遅い)。
     """
 
     def __init__(self, tied: bool = True, init_scale: float = 0.1, seed: int = 0):
