@@ -1,0 +1,179 @@
+"""Mitchell et al. (2008) の符号化モデル: 名詞の意味特徴からボクセルごとの活動を予測する (第 2 章)。
+
+Mitchell, T. M. et al. (2008). Predicting human brain activity associated with the meanings of
+nouns. Science, 320, 1191–1195.
+
+1. 意味特徴 ``verb_features``: 名詞 w ごとに、25 の感覚・運動動詞との結びつきの強さ f_i(w)
+   を並べる。
+   原論文は大規模コーパスでの共起を使った。ここでは埋め込みのコサイン類似度で代える。
+2. 線形の符号化 (原論文の式 1): ボクセル v の活動の予測は y_v(w) = Σ_i c_{v i} f_i(w)。
+   係数 c_{v i} はボクセルごとの回帰で求める。ここでは ``ridge_fit`` (L2 正則化つき最小二乗)
+   を使う。
+3. 2 語取り置き法 ``leave_two_out``: 2 つの名詞を除いた残りで学習し、除いた 2 語の画像を予測して、
+   どちらの予測がどちらの観測かをコサイン類似度で当てる。偶然の正答率は 0.5。
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from . import similarity
+from ._checks import as_float_tensor, positive_int
+
+
+def verb_features(noun_vectors, verb_vectors, reference=None) -> torch.Tensor:
+    """名詞 × 動詞の意味特徴: 中心化した埋め込みのコサイン類似度を、名詞ごとに長さ 1 にそろえる。
+
+    reference (基準語の埋め込み) を与えると、その平均ベクトルを名詞と動詞の両方から引いてから
+    コサイン類似度をとる。原論文も名詞ごとの特徴ベクトルを長さ 1 に正規化している。
+    """
+    nouns = as_float_tensor(noun_vectors, "noun_vectors", min_dim=2)
+    verbs = as_float_tensor(verb_vectors, "verb_vectors", min_dim=2)
+    if reference is not None:
+        nouns = similarity.subtract_mean_vector(nouns, reference)
+        verbs = similarity.subtract_mean_vector(verbs, reference)
+    f = similarity.cosine_matrix(nouns, verbs)
+    return f / torch.linalg.vector_norm(f, dim=1, keepdim=True)
+
+
+@dataclass(frozen=True)
+class RidgeFit:
+    """ボクセルごとのリッジ回帰の結果。coef は (特徴数, ボクセル数)、intercept は (ボクセル数,)。"""
+
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def predict(self, features) -> np.ndarray:
+        x = _as_matrix(features, "features")
+        if x.shape[1] != self.coef.shape[0]:
+            raise ValueError(f"特徴数が違います ({x.shape[1]} と {self.coef.shape[0]})")
+        return x @ self.coef + self.intercept
+
+
+def _as_matrix(x, name: str) -> np.ndarray:
+    t = as_float_tensor(x, name, min_dim=2)
+    if t.dim() != 2:
+        raise ValueError(f"{name} は 2 次元の行列でなければなりません (形 {tuple(t.shape)})")
+    return t.detach().cpu().numpy().astype(np.float64)
+
+
+def ridge_fit(features, images, alpha: float = 1.0, fit_intercept: bool = True) -> RidgeFit:
+    """すべてのボクセルについて、リッジ回帰 min ‖y_v − X c_v − b_v‖² + α‖c_v‖² を解く。
+
+    ボクセルごとの回帰は互いに独立だが、説明変数 X は共通なので、解
+    c_v = (XᵀX + αI)⁻¹ Xᵀ y_v は 1 回の連立方程式でまとめて求まる (X と y は平均を引いたもの)。
+    切片 b_v には罰則をかけない (scikit-learn の Ridge と同じ)。
+    """
+    x = _as_matrix(features, "features")
+    y = _as_matrix(images, "images")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"features と images の行数 (名詞数) が違います ({x.shape[0]} と {y.shape[0]})"
+        )
+    alpha = float(alpha)
+    if not alpha >= 0:
+        raise ValueError(f"alpha は 0 以上でなければなりません ({alpha})")
+    x_mean = x.mean(axis=0) if fit_intercept else np.zeros(x.shape[1])
+    y_mean = y.mean(axis=0) if fit_intercept else np.zeros(y.shape[1])
+    xc, yc = x - x_mean, y - y_mean
+    gram = xc.T @ xc + alpha * np.eye(x.shape[1])
+    coef = np.linalg.solve(gram, xc.T @ yc)
+    return RidgeFit(coef, y_mean - x_mean @ coef)
+
+
+def match_by_cosine(predicted, observed) -> bool:
+    """2 語取り置き法の判定: 正しい組み合わせのコサイン類似度の和が、入れ替えたものより大きいか。
+
+    predicted と observed は (2, ボクセル数)。
+    cos(p1, i1) + cos(p2, i2) > cos(p1, i2) + cos(p2, i1) なら正解。
+    """
+    s = similarity.cosine_matrix(predicted, observed)
+    return bool(s[0, 0] + s[1, 1] > s[0, 1] + s[1, 0])
+
+
+@dataclass(frozen=True)
+class LeaveTwoOutResult:
+    accuracy: float
+    correct: np.ndarray  # (組の数,) bool
+    pairs: np.ndarray  # (組の数, 2) 取り置いた名詞の番号
+
+
+def leave_two_out(
+    features, images, alpha: float = 1.0, max_pairs: int | None = None, seed: int = 0
+) -> LeaveTwoOutResult:
+    """Mitchell et al. (2008) の 2 語取り置き法の正答率 (偶然 0.5)。
+
+    すべての名詞の組 (n(n−1)/2 通り) について、その 2 語を除いた残りで ``ridge_fit`` と同じ
+    リッジ回帰を学習し、除いた 2 語の画像を予測して ``match_by_cosine`` と同じ規則で判定する。
+    max_pairs を与えると、組を seed で決まる無作為な max_pairs 個に減らす。
+
+    1770 回の学習を 1 回ずつ解く代わりに、全体の XᵀX・XᵀY から除いた 2 語の分を引いて
+    まとめて解く (結果は 1 回ずつ解いたものと同じ。tests/test_encoding.py で確かめている)。
+    """
+    x = _as_matrix(features, "features")
+    y = _as_matrix(images, "images")
+    n, p = x.shape
+    if y.shape[0] != n:
+        raise ValueError(f"features と images の行数 (名詞数) が違います ({n} と {y.shape[0]})")
+    if n < 4:
+        raise ValueError(f"名詞は 4 つ以上必要です ({n})")
+    alpha = float(alpha)
+    if not alpha >= 0:
+        raise ValueError(f"alpha は 0 以上でなければなりません ({alpha})")
+    pairs = np.array(list(itertools.combinations(range(n), 2)))
+    if max_pairs is not None and positive_int(max_pairs, "max_pairs") < len(pairs):
+        keep = np.random.default_rng(seed).choice(len(pairs), size=max_pairs, replace=False)
+        pairs = pairs[np.sort(keep)]
+    correct = np.concatenate(
+        [
+            _leave_two_out_chunk(x, y, alpha, chunk)
+            for chunk in np.array_split(pairs, -(-len(pairs) // 256))
+        ]
+    )
+    return LeaveTwoOutResult(float(correct.mean()), correct, pairs)
+
+
+def _leave_two_out_chunk(x, y, alpha, pairs) -> np.ndarray:
+    """組の束について、2 語を除いた学習・予測と、コサイン類似度による判定をまとめて行う。"""
+    pred = held_out_predictions(x, y, alpha, pairs)
+    observed = np.stack([y[pairs[:, 0]], y[pairs[:, 1]]], axis=1)  # (組, 2, V)
+    pred_unit = pred / np.linalg.norm(pred, axis=2, keepdims=True)
+    obs_unit = observed / np.linalg.norm(observed, axis=2, keepdims=True)
+    s = np.einsum("ktv,kuv->ktu", pred_unit, obs_unit)
+    return s[:, 0, 0] + s[:, 1, 1] > s[:, 0, 1] + s[:, 1, 0]
+
+
+def held_out_predictions(x: np.ndarray, y: np.ndarray, alpha: float, pairs) -> np.ndarray:
+    """各組 (i, j) について、i と j を除いて学習したリッジ回帰による 2 語の予測画像 (組, 2, V)。"""
+    pairs = np.asarray(pairs)
+    m = x.shape[0] - 2
+    xi, xj = x[pairs[:, 0]], x[pairs[:, 1]]  # (組, p)
+    yi, yj = y[pairs[:, 0]], y[pairs[:, 1]]  # (組, V)
+    x_mean = (x.sum(axis=0) - xi - xj) / m
+    y_mean = (y.sum(axis=0) - yi - yj) / m
+    gram = (
+        x.T @ x
+        - np.einsum("ka,kb->kab", xi, xi)
+        - np.einsum("ka,kb->kab", xj, xj)
+        - m * np.einsum("ka,kb->kab", x_mean, x_mean)
+        + alpha * np.eye(x.shape[1])
+    )
+    held = np.stack([xi - x_mean, xj - x_mean], axis=2)  # (組, p, 2)
+    a = np.linalg.solve(gram, held)  # (XcᵀXc + αI)⁻¹ (x − x̄)
+    # 予測 = aᵀ Xcᵀ Yc + ȳ。Xcᵀ Yc = XᵀY − x_i y_iᵀ − x_j y_jᵀ − m x̄ ȳᵀ
+    pred = np.matmul(a.transpose(0, 2, 1), x.T @ y)  # (組, 2, V)
+    pred -= np.einsum("kpt,kp->kt", a, xi)[:, :, None] * yi[:, None, :]
+    pred -= np.einsum("kpt,kp->kt", a, xj)[:, :, None] * yj[:, None, :]
+    pred -= m * np.einsum("kpt,kp->kt", a, x_mean)[:, :, None] * y_mean[:, None, :]
+    pred += y_mean[:, None, :]
+    return pred
+
+
+def shuffled_rows(features, seed: int = 0) -> np.ndarray:
+    """特徴の行 (名詞) を無作為に並べ替える。名詞と画像の対応を壊した「偶然」の基準に使う。"""
+    x = _as_matrix(features, "features")
+    return x[np.random.default_rng(seed).permutation(x.shape[0])]
