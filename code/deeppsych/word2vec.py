@@ -273,7 +273,13 @@ class WordVectors:
         return self.vectors[self.vocab.index(word)]
 
     def cosine(self, a: str, b: str) -> float:
+        """2 語のコサイン類似度。"""
         return float(self.unit[self.vocab.index(a)] @ self.unit[self.vocab.index(b)])
+
+    def cosine_matrix(self, words) -> np.ndarray:
+        """words のすべての対のコサイン類似度 (len(words) × len(words))。"""
+        unit = self.unit[[self.vocab.index(w) for w in words]]
+        return unit @ unit.T
 
 
 def train(
@@ -406,13 +412,17 @@ def most_similar(wv: WordVectors, word: str, topn: int = 5, exclude=()) -> list[
     return _nearest(wv, wv.unit[wv.vocab.index(word)], topn, {word, *exclude})
 
 
-def analogy(wv: WordVectors, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
-    """類推 a : b = c : ? を、b − a + c に最も近い語で答える (3CosAdd; a, b, c 自身は除く)。
+def analogy(
+    wv: WordVectors, a: str, b: str, c: str, topn: int = 1, exclude_inputs: bool = True
+) -> list[tuple[str, float]]:
+    """類推 a : b = c : ? を、b − a + c に最も近い語で答える (3CosAdd)。
 
-    例: analogy(wv, "男", "王", "女") → 女王。
+    例: analogy(wv, "男", "王", "女") → 女王。Mikolov らの評価と同じく、ふつうは問題の 3 語
+    a, b, c を答えの候補から除く。``exclude_inputs=False`` にすると除かない。
     """
     query = wv.unit[wv.vocab.index(b)] - wv.unit[wv.vocab.index(a)] + wv.unit[wv.vocab.index(c)]
-    return _nearest(wv, query / np.linalg.norm(query), topn, {a, b, c})
+    exclude = {a, b, c} if exclude_inputs else set()
+    return _nearest(wv, query / np.linalg.norm(query), topn, exclude)
 
 
 def _nearest(wv: WordVectors, query: np.ndarray, topn: int, exclude) -> list[tuple[str, float]]:
@@ -425,10 +435,14 @@ def _nearest(wv: WordVectors, query: np.ndarray, topn: int, exclude) -> list[tup
     return [(wv.vocab.words[i], float(scores[i])) for i in best]
 
 
-def analogy_accuracy(wv: WordVectors, questions: dict) -> dict[str, float]:
+def analogy_accuracy(
+    wv: WordVectors, questions: dict, exclude_inputs: bool = True
+) -> dict[str, float]:
     """関係の種類ごとの類推の正答率。questions は 種類 → [(a, b, c, d), …] (a:b = c:d)。"""
     return {
-        name: float(np.mean([analogy(wv, a, b, c)[0][0] == d for a, b, c, d in qs]))
+        name: float(
+            np.mean([analogy(wv, a, b, c, 1, exclude_inputs)[0][0] == d for a, b, c, d in qs])
+        )
         for name, qs in questions.items()
     }
 
@@ -467,8 +481,8 @@ def similarity_agreement(first: WordVectors, second: WordVectors, words) -> floa
     if len(words) < 3:
         raise ValueError("words は 3 語以上必要です")
     upper = np.triu_indices(len(words), k=1)
-    sims = [m.unit[[m.vocab.index(w) for w in words]] for m in (first, second)]
-    return float(spearmanr((sims[0] @ sims[0].T)[upper], (sims[1] @ sims[1].T)[upper]).statistic)
+    a, b = first.cosine_matrix(words)[upper], second.cosine_matrix(words)[upper]
+    return float(spearmanr(a, b).statistic)
 
 
 # ---------------------------------------------------------------------------
