@@ -94,7 +94,7 @@ def generate(
     weights = smooth_maps(f.shape[1], mask, rng=rng)
     signal = f @ weights
     signal_var = float(signal.var(axis=0).mean())
-    if signal_var == 0:
+    if signal_var <= 1e-12 * float(np.mean(signal**2)):
         raise ValueError("features が名詞の間でまったく変わらないので、信号が作れません")
     # 共通の活動は、名詞間の信号の標準偏差を単位にした大きさにする
     baseline = baseline_scale * np.sqrt(signal_var) * smooth_maps(1, mask, n_blobs=4, rng=rng)[0]
