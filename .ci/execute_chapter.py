@@ -1,0 +1,40 @@
+"""1 つの章を (本をビルドせずに) 実行し、かかった時間と stderr の出力を報告する。
+
+.venv/bin/python .ci/execute_chapter.py book/01_softmax_attention.md [出力.ipynb]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+
+def main() -> None:
+    source = Path(sys.argv[1])
+    nb = jupytext.read(source)
+    start = time.perf_counter()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": "."}}
+    ).execute()
+    seconds = time.perf_counter() - start
+    if len(sys.argv) > 2:
+        nbformat.write(nb, sys.argv[2])
+    stderr = [
+        (i, "".join(o.get("text", "")))
+        for i, cell in enumerate(nb.cells)
+        for o in cell.get("outputs", [])
+        if o.get("name") == "stderr"
+    ]
+    for i, text in stderr:
+        print(f"stderr (cell {i}): {text[:500]}")
+    print(f"{source}: {seconds:.1f} s, {len(stderr)} stderr outputs")
+    sys.exit(1 if stderr else 0)
+
+
+if __name__ == "__main__":
+    main()

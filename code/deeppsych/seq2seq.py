@@ -1,0 +1,281 @@
+"""符号化器・復号化器 (seq2seq) と注意 (第 4 章)。
+
+* 注意なし: 符号化器の最後の隠れ状態だけを復号化器に渡す (Sutskever et al. 2014)。
+* 加法的注意: score(s, h) = vᵀ tanh(W s + U h)  (Bahdanau et al. 2015 の得点の関数)
+* 乗法的注意: dot: sᵀh、general: sᵀ W h  (Luong et al. 2015, 式 (8))
+
+注意はどれも符号化器の出力 h_j (内容) と復号化器の状態 s から計算し、パディングの位置には
+重み 0 を与える。復号化器は毎ステップ隠れ状態を更新する。評価は自由走行 (自分の出力を次の入力に
+する貪欲復号) で行う。講義の notebook の誤り (shared/seeds/ERRATA.md) をそれぞれテストで防いでいる。
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import training
+from ._checks import positive_int
+
+PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
+ATTENTIONS = ("none", "additive", "dot", "general")
+
+
+class Vocabulary:
+    """記号 ⇄ 番号。0 = <pad>、1 = <bos>、2 = <eos>。知らない記号は ValueError。"""
+
+    def __init__(self, tokens: Sequence[str]):
+        tokens = list(dict.fromkeys(tokens))
+        if not tokens:
+            raise ValueError("語彙が空です: 少なくとも 1 つの記号が必要です")
+        self.itos = [PAD, BOS, EOS, *tokens]
+        self.stoi = {t: i for i, t in enumerate(self.itos)}
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def encode(self, tokens: Sequence[str], eos: bool = True) -> list[int]:
+        if len(tokens) == 0:
+            raise ValueError("空の系列は符号化できません")
+        unknown = [t for t in tokens if t not in self.stoi or t in (PAD, BOS, EOS)]
+        if unknown:
+            raise ValueError(f"語彙にない記号です: {unknown[:5]}")
+        return [self.stoi[t] for t in tokens] + ([self.stoi[EOS]] if eos else [])
+
+    def decode(self, ids: Sequence[int]) -> list[str]:
+        """<eos> の手前までを記号に戻す。"""
+        out = []
+        for i in ids:
+            if int(i) == self.stoi[EOS]:
+                break
+            out.append(self.itos[int(i)])
+        return out
+
+
+def pad_batch(sequences: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """番号列を <pad>=0 で右詰めし、(B, L) の行列と各系列の長さ (B,) を返す。"""
+    if len(sequences) == 0 or any(len(s) == 0 for s in sequences):
+        raise ValueError("バッチが空か、空の系列を含んでいます")
+    lengths = torch.tensor([len(s) for s in sequences])
+    batch = torch.zeros(len(sequences), int(lengths.max()), dtype=torch.long)
+    for i, s in enumerate(sequences):
+        batch[i, : len(s)] = torch.as_tensor(s)
+    return batch, lengths
+
+
+class Encoder(nn.Module):
+    """埋め込み + GRU。各位置の出力 (B, S, H) と最後の隠れ状態 (B, H) を返す。"""
+
+    def __init__(self, vocab_size: int, hidden: int):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, hidden, padding_idx=0)
+        self.rnn = nn.GRU(hidden, hidden, batch_first=True)
+
+    def forward(self, src: torch.Tensor, lengths: torch.Tensor):
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.embed(src), lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        outputs, last = self.rnn(packed)
+        outputs, _ = nn.utils.rnn.pad_packed_sequence(
+            outputs, batch_first=True, total_length=src.shape[1]
+        )
+        return outputs, last[0]
+
+
+class AdditiveAttention(nn.Module):
+    """Bahdanau の加法的注意: score(s_t, h_j) = vᵀ tanh(W s_t + U h_j)。"""
+
+    def __init__(self, hidden: int):
+        super().__init__()
+        self.W = nn.Linear(hidden, hidden, bias=False)
+        self.U = nn.Linear(hidden, hidden, bias=True)
+        self.v = nn.Linear(hidden, 1, bias=False)  # nn.Linear なので必ず初期化される
+
+    def forward(self, states, outputs, mask):
+        """states (B, T, H)、outputs (B, S, H)、mask (B, S) → 重み (B, T, S)。"""
+        summed = self.W(states).unsqueeze(2) + self.U(outputs).unsqueeze(1)  # (B, T, S, H)
+        return _masked_softmax(self.v(torch.tanh(summed)).squeeze(3), mask)
+
+
+class MultiplicativeAttention(nn.Module):
+    """Luong の乗法的注意: dot は s_tᵀ h_j、general は s_tᵀ W h_j。"""
+
+    def __init__(self, hidden: int, kind: str = "general"):
+        super().__init__()
+        if kind not in ("dot", "general"):
+            raise ValueError(f"kind は 'dot' か 'general' です ({kind!r})")
+        self.W = nn.Linear(hidden, hidden, bias=False) if kind == "general" else nn.Identity()
+
+    def forward(self, states, outputs, mask):
+        """states (B, T, H)、outputs (B, S, H)、mask (B, S) → 重み (B, T, S)。"""
+        return _masked_softmax(torch.bmm(states, self.W(outputs).transpose(1, 2)), mask)
+
+
+def _masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """パディング (mask = False) の得点を −∞ にしてから、入力の位置についてソフトマックス関数をとる。"""
+    return torch.softmax(scores.masked_fill(~mask.unsqueeze(1), float("-inf")), dim=2)
+
+
+class Decoder(nn.Module):
+    """GRU の復号化器。注意があれば、各時刻の状態 s_t から文脈 c_t を求めて出力に使う。
+
+    Luong et al. (2015) の大域的注意の形: h̃_t = tanh(W_c [c_t; s_t])、p(y_t) = softmax(W_o h̃_t)。
+    注意の種類 (得点の関数) だけを取り替えられるよう、ほかの部分は共通にしてある。
+    """
+
+    def __init__(self, vocab_size: int, hidden: int, attention: str):
+        super().__init__()
+        if attention not in ATTENTIONS:
+            raise ValueError(f"attention は {ATTENTIONS} のいずれかです ({attention!r})")
+        self.embed = nn.Embedding(vocab_size, hidden, padding_idx=0)
+        self.rnn = nn.GRU(hidden, hidden, batch_first=True)
+        self.attention = {
+            "none": lambda: None,
+            "additive": lambda: AdditiveAttention(hidden),
+            "dot": lambda: MultiplicativeAttention(hidden, "dot"),
+            "general": lambda: MultiplicativeAttention(hidden, "general"),
+        }[attention]()
+        self.combine = nn.Linear(2 * hidden, hidden) if self.attention is not None else None
+        self.out = nn.Linear(hidden, vocab_size)
+
+    def forward(self, inputs, state, outputs, mask):
+        """入力の記号 (B, T) をまとめて処理する。隠れ状態は各時刻で GRU が更新する。
+
+        返り値: 得点 (B, T, V)、最後の状態 (B, H)、注意の重み (B, T, S) または None、各時刻の状態 (B, T, H)。
+        """
+        states, last = self.rnn(self.embed(inputs), state.unsqueeze(0))
+        if self.attention is None:
+            return self.out(states), last[0], None, states
+        weights = self.attention(states, outputs, mask)
+        context = torch.bmm(weights, outputs)  # c_t = Σ_j α_tj h_j
+        attentional = torch.tanh(self.combine(torch.cat([context, states], dim=2)))
+        return self.out(attentional), last[0], weights, states
+
+
+@dataclass
+class Decoded:
+    """復号の結果: 記号の番号 (B, T)、注意の重み (B, T, S) (注意なしなら None)、各ステップの隠れ状態。"""
+
+    tokens: torch.Tensor
+    attention: torch.Tensor | None
+    states: torch.Tensor
+
+
+class Seq2Seq(nn.Module):
+    """符号化器 + 復号化器。教師強制 (teacher forcing) で学習し、貪欲復号で使う。"""
+
+    def __init__(self, src_vocab: Vocabulary, tgt_vocab: Vocabulary, hidden: int = 64,
+                 attention: str = "additive"):  # fmt: skip
+        super().__init__()
+        hidden = positive_int(hidden, "hidden")
+        self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
+        self.encoder = Encoder(len(src_vocab), hidden)
+        self.decoder = Decoder(len(tgt_vocab), hidden, attention)
+
+    def _encode(self, src, lengths):
+        outputs, state = self.encoder(src, lengths)
+        mask = (
+            torch.arange(src.shape[1], device=src.device)[None, :] < lengths.to(src.device)[:, None]
+        )
+        return outputs, state, mask
+
+    def forward(self, src, lengths, tgt):
+        """教師強制: 復号化器の入力は正解を 1 つ右にずらしたもの (<bos> から始まる)。
+
+        返り値は各位置の得点 (B, T, V)。位置 t の得点は t 以降の正解を見ない。
+        """
+        outputs, state, mask = self._encode(src, lengths)
+        bos = torch.full((src.shape[0], 1), self.tgt_vocab.stoi[BOS], device=src.device)
+        inputs = torch.cat([bos, tgt[:, :-1]], dim=1)
+        return self.decoder(inputs, state, outputs, mask)[0]
+
+    @torch.no_grad()
+    def greedy_decode(self, src, lengths, max_len: int) -> Decoded:
+        """自由走行: 各ステップで最も得点の高い記号を選び、それを次の入力にする。"""
+        self.eval()
+        outputs, state, mask = self._encode(src, lengths)
+        token = torch.full((src.shape[0], 1), self.tgt_vocab.stoi[BOS], device=src.device)
+        tokens, weights, states = [], [], []
+        for _ in range(max_len):
+            logits, state, w, s = self.decoder(token, state, outputs, mask)
+            token = logits[:, -1].argmax(dim=1, keepdim=True)
+            tokens.append(token)
+            states.append(s)
+            if w is not None:
+                weights.append(w)
+        return Decoded(
+            torch.cat(tokens, 1),
+            torch.cat(weights, 1) if weights else None,
+            torch.cat(states, 1),
+        )
+
+
+def build_model(pairs, attention: str, hidden: int = 64, seed: int = 0) -> Seq2Seq:
+    """学習データの記号から語彙を作り、種を固定してモデルを作る。"""
+    if not pairs:
+        raise ValueError("pairs が空です")
+    training.seed_everything(seed)
+    src_vocab = Vocabulary(sorted({t for s, _ in pairs for t in s}))
+    tgt_vocab = Vocabulary(sorted({t for _, t in pairs for t in t}))
+    return Seq2Seq(src_vocab, tgt_vocab, hidden, attention)
+
+
+def encode_pairs(model: Seq2Seq, pairs):
+    src, src_len = pad_batch([model.src_vocab.encode(s, eos=False) for s, _ in pairs])
+    tgt, _ = pad_batch([model.tgt_vocab.encode(t) for _, t in pairs])
+    return src, src_len, tgt
+
+
+def _loss(model, src, src_len, tgt):
+    logits = model(src, src_len, tgt)
+    return nn.functional.cross_entropy(logits.transpose(1, 2), tgt, ignore_index=0)
+
+
+def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float = 3e-3,
+        seed: int = 0) -> list[float]:  # fmt: skip
+    """教師強制と交差エントロピー (パディングは除く) で steps 回更新する。損失の履歴を返す。"""
+    steps = positive_int(steps, "steps")
+    batch_size = positive_int(batch_size, "batch_size")
+    device = next(model.parameters()).device
+    src, src_len, tgt = (t.to(device) for t in encode_pairs(model, pairs))
+    rng = np.random.default_rng(seed)
+
+    def batches(step):
+        idx = torch.as_tensor(
+            rng.choice(len(pairs), size=min(batch_size, len(pairs)), replace=False)
+        )
+        idx = idx.to(device)
+        return [(src[idx], src_len[idx], tgt[idx])]
+
+    return training.train(model, batches, _loss, epochs=steps, lr=lr)
+
+
+def translate(model: Seq2Seq, sources, max_len: int | None = None):
+    """記号列のリストを自由走行で変換する。(出力の記号列のリスト, Decoded) を返す。"""
+    device = next(model.parameters()).device
+    src, src_len = pad_batch([model.src_vocab.encode(s, eos=False) for s in sources])
+    max_len = max_len or int(src_len.max()) + 3
+    decoded = model.greedy_decode(src.to(device), src_len.to(device), max_len)
+    tokens = decoded.tokens.cpu().tolist()
+    return [model.tgt_vocab.decode(t) for t in tokens], decoded
+
+
+def exact_match(model: Seq2Seq, pairs) -> np.ndarray:
+    """自由走行の出力が正解と完全に一致したかどうか (真偽の配列)。"""
+    predictions, _ = translate(model, [s for s, _ in pairs], max(len(t) for _, t in pairs) + 2)
+    return np.array([p == list(t) for p, (_, t) in zip(predictions, pairs, strict=True)])
+
+
+def accuracy_by_length(model: Seq2Seq, pairs, bins) -> np.ndarray:
+    """入力の長さの区間 [bins[i], bins[i+1]) ごとの完全一致率。"""
+    hits = exact_match(model, pairs)
+    lengths = np.array([len(s) for s, _ in pairs])
+    return np.array([
+        hits[(lengths >= lo) & (lengths < hi)].mean() if ((lengths >= lo) & (lengths < hi)).any()
+        else np.nan
+        for lo, hi in zip(bins[:-1], bins[1:], strict=True)
+    ])  # fmt: skip
