@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 LATEX = ROOT / "_build" / "latex"
 OUT = ROOT / "_build" / "pdf"
@@ -53,7 +55,10 @@ def image_count(pdf: Path) -> int | None:
 
 
 def chapters() -> list[Path]:
-    return sorted((ROOT / "book").glob("[0-9][0-9]_*.md"))
+    """目次にある、番号つきの章の .md。"""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    return [ROOT / f"{f}.md" for f in files if re.fullmatch(r"book/\d\d_\w+", f)]
 
 
 def main() -> None:
