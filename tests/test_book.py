@@ -144,3 +144,13 @@ def test_fingerprint_resolves_subpackages(tmp_path):
     files = package_cache.imported_modules("from deeppsych.data import words\n", root)
     closure = package_cache.dependency_closure(files, root)
     assert {p.relative_to(root).as_posix() for p in closure} >= {"data/words.py", "_checks.py"}
+
+
+def test_version_is_the_same_in_package_book_footer_and_pdf_title():
+    import deeppsych
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'version = "{deeppsych.__version__}"' in pyproject
+    assert config["sphinx"]["config"]["release"] == deeppsych.__version__
+    assert f"版 {deeppsych.__version__}" in config["html"]["extra_footer"]
