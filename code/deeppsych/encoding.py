@@ -177,3 +177,47 @@ def shuffled_rows(features, seed: int = 0) -> np.ndarray:
     """特徴の行 (名詞) を無作為に並べ替える。名詞と画像の対応を壊した「偶然」の基準に使う。"""
     x = _as_matrix(features, "features")
     return x[np.random.default_rng(seed).permutation(x.shape[0])]
+
+
+def signature_recovery(coef, true_weights) -> np.ndarray:
+    """特徴ごとに、学習した署名 (coef の行) と真の署名のピアソンの r を返す (模擬データでだけ測れる)。"""
+    learned = _as_matrix(coef, "coef")
+    truth = _as_matrix(true_weights, "true_weights")
+    if learned.shape != truth.shape:
+        raise ValueError(f"coef と true_weights の形が違います ({learned.shape} と {truth.shape})")
+    return similarity.pearson_r(learned, truth).numpy()
+
+
+def accuracy_by_snr(features, snrs, alpha: float = 1.0, seeds=(0, 1, 2)) -> np.ndarray:
+    """SNR ごと・乱数の種ごとに模擬データを作り、2 語取り置き法の正答率を (SNR 数, 種の数) で返す。"""
+    from .data import synthetic_fmri
+
+    return np.array(
+        [
+            [
+                leave_two_out(
+                    features, synthetic_fmri.generate(features, snr=snr, seed=s).images, alpha
+                ).accuracy
+                for s in seeds
+            ]
+            for snr in snrs
+        ]
+    )
+
+
+def accuracy_by_n_nouns(
+    features, images, sizes, alpha: float = 1.0, n_subsets: int = 5, seed: int = 0
+) -> np.ndarray:
+    """名詞を sizes 個ずつ無作為に選んだ部分集合で 2 語取り置き法を行い、(sizes 数, n_subsets) で返す。"""
+    x = _as_matrix(features, "features")
+    y = _as_matrix(images, "images")
+    rng = np.random.default_rng(seed)
+    out = np.empty((len(sizes), positive_int(n_subsets, "n_subsets")))
+    for row, size in enumerate(sizes):
+        size = positive_int(size, "size", minimum=4)
+        if size > x.shape[0]:
+            raise ValueError(f"size は名詞数 {x.shape[0]} 以下でなければなりません ({size})")
+        for col in range(n_subsets):
+            keep = np.sort(rng.choice(x.shape[0], size=size, replace=False))
+            out[row, col] = leave_two_out(x[keep], y[keep], alpha).accuracy
+    return out

@@ -190,6 +190,9 @@ def _load_model(model: str):
     return E5()
 
 
+_EMBEDDING_CACHE: dict[str, dict[str, np.ndarray]] = {m: {} for m in EMBEDDING_MODELS}
+
+
 def embed(texts: Sequence[str], model: str = "use") -> torch.Tensor:
     """日本語を含む文や語の列を、長さ 1 の埋め込みベクトル (語数, 次元) にする。
 
@@ -200,6 +203,7 @@ def embed(texts: Sequence[str], model: str = "use") -> torch.Tensor:
       対称な類似度の課題なので、モデルの作者の推奨どおり ``query: `` を前につけて埋め込む。
 
     どちらもモデルの重みはパッケージに同梱されていて、実行時には何もダウンロードしない。
+    一度埋め込んだ文字列は覚えておき、2 回目からは計算しない (結果は同じ)。
     """
     if model not in EMBEDDING_MODELS:
         raise ValueError(f"model は {EMBEDDING_MODELS} のどれかでなければなりません ({model!r})")
@@ -210,7 +214,51 @@ def embed(texts: Sequence[str], model: str = "use") -> torch.Tensor:
         raise ValueError("texts が空です: 少なくとも 1 つの文字列が必要です")
     if not all(isinstance(t, str) and t.strip() for t in texts):
         raise TypeError("texts の要素はどれも空でない文字列でなければなりません")
-    encoder = _load_model(model)
-    vectors = encoder.encode(texts) if model == "use" else encoder.query(texts)
-    vectors = torch.as_tensor(np.array(vectors, dtype=np.float32, copy=True))
-    return vectors / torch.linalg.vector_norm(vectors, dim=1, keepdim=True)
+    cache = _EMBEDDING_CACHE[model]
+    new = list(dict.fromkeys(t for t in texts if t not in cache))
+    if new:
+        encoder = _load_model(model)
+        vectors = encoder.encode(new) if model == "use" else encoder.query(new)
+        vectors = np.array(vectors, dtype=np.float32, copy=True).reshape(len(new), -1)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        cache.update(zip(new, vectors, strict=True))
+    return torch.as_tensor(np.stack([cache[t] for t in texts]))
+
+
+def pair_scores(pairs: Sequence[tuple[str, str]], model: str = "use", reference=None):
+    """語の組ごとの 3 つの類似度: 生のコサイン類似度、ピアソンの r、平均ベクトルを引いたコサイン類似度。
+
+    reference は中心化の基準にする語のリスト (その平均ベクトルを引く)。省くと組の語全体の平均。
+    戻り値は {"cosine": …, "pearson": …, "centred": …} (どれも組の数の長さのテンソル)。
+    """
+    if not pairs or not all(len(p) == 2 for p in pairs):
+        raise ValueError("pairs は (語, 語) の組の空でないリストでなければなりません")
+    a = embed([p[0] for p in pairs], model)
+    b = embed([p[1] for p in pairs], model)
+    ref = torch.cat([a, b]) if reference is None else embed(reference, model)
+    return {
+        "cosine": cosine(a, b),
+        "pearson": pearson_r(a, b),
+        "centred": cosine(subtract_mean_vector(a, ref), subtract_mean_vector(b, ref)),
+    }
+
+
+def answer_by_similarity(targets, choices, model: str = "use", reference=None):
+    """多肢選択の課題に、見本と各選択肢の埋め込みのコサイン類似度が最大のものを選んで答える。
+
+    targets は見本の語のリスト、choices は項目ごとの選択肢のリスト。reference (語のリスト) を
+    与えると、その平均ベクトルを引いてから比べる。戻り値は (選んだ番号, 類似度の行列 (項目, 選択肢))。
+    """
+    if len(targets) != len(choices) or not targets:
+        raise ValueError("targets と choices は同じ長さの空でないリストでなければなりません")
+    n_choices = len(choices[0])
+    if any(len(c) != n_choices for c in choices):
+        raise ValueError("どの項目も選択肢の数が同じでなければなりません")
+    t = embed(list(targets), model).to(torch.float64)
+    c = embed([w for row in choices for w in row], model).to(torch.float64)
+    if reference is not None:
+        ref = embed(reference, model)
+        t, c = subtract_mean_vector(t, ref), subtract_mean_vector(c, ref)
+    c = c.reshape(len(targets), n_choices, -1)
+    scores = cosine(t[:, None, :].expand_as(c), c)
+    return scores.argmax(dim=1), scores
