@@ -94,3 +94,13 @@ def test_tokens_match_sudachi_mode_c():
     sentences = pc.generate(1500, seed=3).sentences
     agree = [[m.surface() for m in tokenizer.tokenize(pc.as_text(s))] == s for s in sentences]
     assert sum(agree) / len(agree) >= 0.99
+
+
+def test_typical_verbs_meet_their_category(corpus):
+    forms = pc.typical_verb_forms()
+    assert forms["動物"] == {"飼う", "飼っ", "飼い"}
+    for category, words in corpus.categories.items():
+        together = sum(
+            1 for s in corpus.sentences if forms[category] & set(s) and set(words) & set(s)
+        )
+        assert together >= 150, category

@@ -102,7 +102,7 @@ def test_noise_distribution_follows_count_to_the_three_quarters():
     noise = W.noise_distribution(counts)
     expected = counts**0.75 / (counts**0.75).sum()
     assert np.allclose(noise.numpy(), expected)
-    # 引いた負例の度数が count^0.75 に従う (カイ二乗検定) が、出現頻度そのもの (count^1) には従わない
+    # 引いた負例の度数は count^0.75 に従い (カイ二乗検定)、出現頻度そのもの (count^1) には従わない
     n = 200_000
     draws = W.sample_negatives(noise, (n // 5, 5), torch.Generator().manual_seed(0))
     observed = np.bincount(draws.flatten().numpy(), minlength=len(counts))
@@ -264,3 +264,38 @@ def test_similarity_structure_agrees_with_gensim(corpus, skipgram):
     members = {w: c for c, words in corpus.categories.items() for w in words}
     assert W.category_purity(reference, members, k=3) == 1.0
     assert W.analogy_accuracy(reference, corpus.analogy_questions())["男性→女性"] >= 0.9
+
+
+def test_typical_contexts_find_the_planted_verbs(corpus, skipgram):
+    verbs = planted_corpus.typical_verb_forms()
+    hits = []
+    for category, words in corpus.categories.items():
+        for word in words:
+            scores = dict(W.typical_contexts(skipgram, word, len(skipgram.vocab)))
+            best = {c: max(scores[w] for w in forms) for c, forms in verbs.items()}
+            hits.append(max(best, key=best.get) == category)
+    assert np.mean(hits) >= 0.9  # 自分のカテゴリーの動詞をいちばん強く予測する
+    # 内積 v_w · v'_c の順に並ぶ
+    scores = [s for _, s in W.typical_contexts(skipgram, "犬", 20)]
+    assert scores == sorted(scores, reverse=True)
+    with pytest.raises(ValueError):
+        W.typical_contexts(W.WordVectors(W.Vocabulary(["a"]), np.ones((1, 2))), "a")
+
+
+def test_offset_consistency_and_excluding_the_query_words():
+    words = ["男", "女", "王", "女王", "父", "母"]
+    parallel = np.array([[0, 1, 0], [1, 1, 0], [0, 0, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1]], float)
+    wv = W.WordVectors(W.Vocabulary(words), parallel)
+    pairs = [("男", "女"), ("王", "女王"), ("父", "母")]
+    assert W.offset_consistency(wv, pairs) > 0.9
+    crossed = W.WordVectors(W.Vocabulary(words), parallel[[0, 1, 3, 2, 4, 5]])  # 王と女王を入れ替え
+    assert W.offset_consistency(crossed, pairs) < W.offset_consistency(wv, pairs)
+    # 問題の語を除かないと、b 自身が答えになりうる
+    close = W.WordVectors(
+        W.Vocabulary(["男", "女", "王", "女王"]),
+        np.array([[1, 0.1, 0], [1, -0.1, 0], [0, 0.1, 1], [0.05, -0.1, 1]], float),
+    )
+    assert W.analogy(close, "男", "王", "女")[0][0] == "女王"
+    assert W.analogy(close, "男", "王", "女", exclude_inputs=False)[0][0] in {"王", "女王"}
+    m = close.cosine_matrix(["男", "女", "王"])
+    assert np.allclose(m, m.T) and np.allclose(np.diag(m), 1.0)

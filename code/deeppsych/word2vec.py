@@ -10,6 +10,7 @@ Mikolov, Sutskever, Chen, Corrado & Dean (2013b, NeurIPS, arXiv:1310.4546) の�
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -262,6 +263,7 @@ class WordVectors:
     model: str = ""
     losses: list[float] = field(default_factory=list)
     batch_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    contexts: np.ndarray | None = None  # 出力側 (文脈) のベクトル v'_w
     seconds: float = 0.0
     tokens_per_second: float = 0.0
 
@@ -343,8 +345,16 @@ def train(
     finally:
         torch.set_num_threads(threads)
     vectors = net.inputs.weight.detach()[: len(vocab)].cpu().numpy().copy()
+    contexts = net.outputs.weight.detach().cpu().numpy().copy()
     return WordVectors(
-        vocab, vectors, model, losses, np.array(batch_losses), seconds, len(ids) * epochs / seconds
+        vocab,
+        vectors,
+        model,
+        losses,
+        np.array(batch_losses),
+        contexts,
+        seconds,
+        len(ids) * epochs / seconds,
     )
 
 
@@ -447,6 +457,30 @@ def analogy_accuracy(
     }
 
 
+def typical_contexts(wv: WordVectors, word: str, topn: int = 5) -> list[tuple[str, float]]:
+    """word の周りに現れるとモデルが予測する語を、入力側と出力側のベクトルの内積 v_word · v'_c の
+    大きい順に返す。負例サンプリングの最適解ではこの内積は (自己相互情報量 − log k) に近い
+    (Levy & Goldberg, 2014)。入力側どうしの類似度が「同じ種類の語」を表すのに対し、
+    こちらは「一緒に使う語」を表す。
+    """
+    if wv.contexts is None:
+        raise ValueError(
+            "この WordVectors には出力側のベクトルがありません (train で学習したものを使う)"
+        )
+    scores = wv.contexts @ wv.vectors[wv.vocab.index(word)]
+    best = np.argsort(-scores, kind="stable")[: positive_int(topn, "topn")]
+    return [(wv.vocab.words[i], float(scores[i])) for i in best]
+
+
+def offset_consistency(wv: WordVectors, pairs) -> float:
+    """対 (a, b) の差ベクトル b − a が互いにどれだけ平行かを、各差ベクトルと平均の差ベクトルの
+    コサイン類似度の平均で測る (1 なら完全に平行)。"""
+    offsets = np.stack([wv.unit[wv.vocab.index(b)] - wv.unit[wv.vocab.index(a)] for a, b in pairs])
+    mean = offsets.mean(axis=0)
+    cosines = offsets @ mean / (np.linalg.norm(offsets, axis=1) * np.linalg.norm(mean))
+    return float(cosines.mean())
+
+
 def category_purity(wv: WordVectors, labels: dict[str, str], k: int = 3) -> float:
     """labels の各語について、labels の語のなかの最近傍 k 語が同じカテゴリーである割合。"""
     words = [w for w in labels if w in wv.vocab]
@@ -499,9 +533,15 @@ def tokenize(text: str, mode: str = "C") -> list[str]:
         raise TypeError(f"text は文字列でなければなりません ({type(text).__name__})")
     if mode not in ("A", "B", "C"):
         raise ValueError(f"mode は 'A', 'B', 'C' のいずれかです ({mode!r})")
+    return [m.surface() for m in _sudachi(mode).tokenize(text)]
+
+
+@functools.lru_cache(maxsize=3)
+def _sudachi(mode: str):
+    """辞書の読み込みは重いので、分割単位ごとに 1 度だけ作って使い回す。"""
     from sudachipy import Dictionary
 
-    return [m.surface() for m in Dictionary(dict="core").tokenizer(mode).tokenize(text)]
+    return Dictionary(dict="core").tokenizer(mode)
 
 
 def train_gensim(

@@ -137,6 +137,18 @@ VERBS: dict[str, dict] = {
 }
 
 #: 時の表現と、それに合う動詞の活用形 (「昨日 … 飼う」のような時制の食い違いを避ける)
+#: カテゴリー → それに典型的な動詞 (辞書形)
+TYPICAL_VERBS = {"動物": "飼う", "食べ物": "食べる", "乗り物": "乗る", "道具": "使う"}
+
+
+def typical_verb_forms() -> dict[str, set[str]]:
+    """カテゴリー → 典型的な動詞の、コーパスに現れる語形 (例: 飼う・飼っ・飼い)。"""
+    return {
+        category: {forms[0] for forms in VERBS[verb].values()}
+        for category, verb in TYPICAL_VERBS.items()
+    }
+
+
 TIMES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("昨日",), ("past", "polite_past")),
     (("先週",), ("past", "polite_past")),
