@@ -1,0 +1,667 @@
+"""正則化: 過学習と未学習、リッジ回帰とラッソ、標準正則化理論、正則化ネットワーク (第 8 章)。
+
+式はすべて「誤差 + λ × 罰則」の形にそろえてある (ERRATA 11: 第 1 項も 2 乗):
+
+* リッジ回帰 (Hoerl & Kennard 1970):  ‖y − Xw − b‖² + λ‖w‖²
+* ラッソ (Tibshirani 1996):            ‖y − Xw − b‖² + λ‖w‖₁   (座標降下法, Friedman et al. 2010)
+* 標準正則化理論 (Tikhonov 1963; Poggio, Torre & Koch 1985):  ‖Az − y‖² + λ‖Pz‖²
+* 正則化ネットワーク (Poggio & Girosi 1990):  f(x) = Σ_i c_i G(x; x_i),  (G + λI)c = y
+
+切片 b には罰則をかけない (scikit-learn の fit_intercept=True と同じ)。scikit-learn との対応は
+Ridge(alpha=λ)、Lasso(alpha=λ / (2n))、KernelRidge(alpha=λ, kernel="rbf", gamma=1 / (2 width²))。
+データは seed で固定した格子から非復元抽出する (同じ x が 2 度出ないので、行列が特異にならない)。
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import numbers
+import operator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import training
+from ._checks import as_float_tensor, positive_int, positive_number
+
+DOMAIN = (0.0, 1.0)
+
+
+# --- 入力の検査 ----------------------------------------------------------------
+
+
+def _array(x, name: str, ndim: int) -> np.ndarray:
+    """数値の配列を float64 の numpy 配列にする (torch.Tensor も受け取る)。
+
+    列が 0 本の行列 (n, 0) (次数 0 の多項式の特徴) だけは空でも受け付ける。
+    """
+    if ndim == 2 and np.ndim(x) == 2 and np.shape(x)[0] > 0 and np.shape(x)[1] == 0:
+        return np.zeros(np.shape(x))
+    t = as_float_tensor(x, name, min_dim=1)
+    a = t.detach().cpu().numpy().astype(np.float64)
+    if a.ndim != ndim:
+        raise ValueError(f"{name} は {ndim} 次元の配列でなければなりません (形 {a.shape})")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} に NaN か無限大が含まれています")
+    return a
+
+
+def _design(X, y) -> tuple[np.ndarray, np.ndarray]:
+    X, y = _array(X, "X", 2), _array(y, "y", 1)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X の行数 {X.shape[0]} と y の長さ {y.shape[0]} が違います")
+    return X, y
+
+
+def _nonnegative(value, name: str) -> float:
+    """0 以上の有限の実数 (正則化の強さ λ など)。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} は 0 以上の実数でなければなりません ({value!r} を受け取りました)")
+    if not (value >= 0 and np.isfinite(value)):
+        raise ValueError(f"{name} は 0 以上の有限の値でなければなりません ({value!r})")
+    return float(value)
+
+
+def _degree(degree) -> int:
+    if isinstance(degree, bool) or not isinstance(degree, numbers.Integral):
+        raise TypeError(f"degree は 0 以上の整数でなければなりません ({degree!r})")
+    if degree < 0:
+        raise ValueError(f"degree は 0 以上でなければなりません ({degree!r} を受け取りました)")
+    return int(degree)
+
+
+# --- データ: 雑音のある sin 曲線から非復元抽出する ------------------------------
+
+
+def target_function(x) -> np.ndarray:
+    """真の関数 f(x) = sin(2πx) (x ∈ [0, 1])。"""
+    return np.sin(2 * np.pi * _array(x, "x", 1))
+
+
+@dataclass
+class CurveData:
+    """訓練・検証・テスト用の (x, y)。3 つは同じ格子から重複なしに選ばれている。"""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    noise: float
+
+
+def make_curve_data(
+    n_train: int, n_test: int = 200, noise: float = 0.3, seed=0, n_val: int = 0, grid: int = 2001
+) -> CurveData:
+    """y = sin(2πx) + ε, ε ~ N(0, noise²) を、[0, 1] の grid 点の格子から非復元抽出で作る。
+
+    seed は整数か numpy.random.Generator。訓練・検証・テストの x は互いに重ならない。
+    """
+    n_train = positive_int(n_train, "n_train")
+    n_test = positive_int(n_test, "n_test")
+    n_val = positive_int(n_val, "n_val", minimum=0)
+    noise = _nonnegative(noise, "noise")
+    grid = positive_int(grid, "grid", minimum=2)
+    total = n_train + n_val + n_test
+    if total > grid:
+        raise ValueError(f"n_train + n_val + n_test = {total} が格子の点数 {grid} を超えています")
+    rng = np.random.default_rng(seed)
+    x = rng.choice(np.linspace(*DOMAIN, grid), size=total, replace=False)
+    y = target_function(x) + noise * rng.standard_normal(total)
+    parts = np.split(np.arange(total), [n_train, n_train + n_val])
+    (xt, yt), (xv, yv), (xs, ys) = [(np.sort(x[i]), y[i][np.argsort(x[i])]) for i in parts]
+    return CurveData(xt, yt, xv, yv, xs, ys, noise)
+
+
+# --- 多項式の特徴と線形モデル -----------------------------------------------------
+
+
+def polynomial_features(x, degree: int, domain=DOMAIN) -> np.ndarray:
+    """x を domain から [−1, 1] に線形に移した z について、列 z¹, …, z^degree を並べる。
+
+    尺度をそろえないと (例えば x ∈ [0, 6π] で x¹⁵) 列の大きさが何桁も違い、
+    正規方程式が数値的に解けなくなる。
+    切片の列は含まない (切片は当てはめの側で扱う)。degree = 0 なら (n, 0) の空の行列。
+    """
+    x = _array(x, "x", 1)
+    degree = _degree(degree)
+    lo, hi = domain
+    if not hi > lo:
+        raise ValueError(f"domain は (下限, 上限) で 下限 < 上限 です ({domain!r})")
+    z = 2 * (x - lo) / (hi - lo) - 1
+    return z[:, None] ** np.arange(1, degree + 1)
+
+
+@dataclass
+class LinearFit:
+    """線形モデル ŷ = Xw + b の係数。"""
+
+    coef: np.ndarray
+    intercept: float
+    lam: float = 0.0
+    n_sweeps: int = 0
+    converged: bool = True
+
+    def predict(self, X) -> np.ndarray:
+        X = _array(X, "X", 2)
+        if X.shape[1] != self.coef.size:
+            raise ValueError(f"X の列数 {X.shape[1]} が係数の数 {self.coef.size} と違います")
+        return X @ self.coef + self.intercept
+
+
+@dataclass
+class PolynomialFit(LinearFit):
+    """多項式モデル。predict は x (1 次元) を受け取る。"""
+
+    degree: int = 0
+    domain: tuple = DOMAIN
+
+    def predict(self, x) -> np.ndarray:
+        return super().predict(polynomial_features(x, self.degree, self.domain))
+
+
+def _centre(X, y, fit_intercept: bool):
+    if not fit_intercept:
+        return X, y, np.zeros(X.shape[1]), 0.0
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    return X - x_mean, y - y_mean, x_mean, y_mean
+
+
+def least_squares(X, y, fit_intercept: bool = True) -> LinearFit:
+    """罰則なしの最小二乗法。未知数が式の数より多い、または列が従属なら ValueError。"""
+    X, y = _design(X, y)
+    n_coef = X.shape[1] + int(fit_intercept)
+    if n_coef > X.shape[0]:
+        raise ValueError(
+            f"係数 {n_coef} 個に対してデータが {X.shape[0]} 点しかなく、罰則なしでは解が 1 つに"
+            "決まりません (次数を下げるか、λ > 0 の正則化を使ってください)"
+        )
+    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
+    w, _, rank, _ = np.linalg.lstsq(Xc, yc, rcond=None)
+    if rank < X.shape[1]:
+        raise ValueError(
+            "X の列が一次従属で、罰則なしでは解が 1 つに決まりません (λ > 0 を使ってください)"
+        )
+    return LinearFit(w, float(y_mean - x_mean @ w))
+
+
+def ridge(X, y, lam: float, fit_intercept: bool = True) -> LinearFit:
+    """リッジ回帰 ‖y − Xw − b‖² + λ‖w‖² の閉じた形の解 w = (XᵀX + λI)⁻¹Xᵀy (中心化した X, y)。"""
+    lam = _nonnegative(lam, "lam")
+    if lam == 0:
+        return least_squares(X, y, fit_intercept)
+    X, y = _design(X, y)
+    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
+    w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ yc)
+    return LinearFit(w, float(y_mean - x_mean @ w), lam)
+
+
+def soft_threshold(value, threshold: float):
+    """軟閾値関数 S(v, t) = sign(v) max(|v| − t, 0)。ラッソの係数がちょうど 0 になる理由。"""
+    return np.sign(value) * np.maximum(np.abs(value) - threshold, 0.0)
+
+
+def lasso_lambda_max(X, y, fit_intercept: bool = True) -> float:
+    """これ以上の λ ではラッソの係数がすべて 0 になる値 2 max_j |x_jᵀ y| (中心化した X, y)。"""
+    X, y = _design(X, y)
+    Xc, yc, _, _ = _centre(X, y, fit_intercept)
+    return float(2 * np.abs(Xc.T @ yc).max()) if X.shape[1] else 0.0
+
+
+def lasso(
+    X,
+    y,
+    lam: float,
+    fit_intercept: bool = True,
+    tol: float = 1e-10,
+    max_sweeps: int = 100_000,
+    init=None,
+) -> LinearFit:
+    """ラッソ ‖y − Xw − b‖² + λ‖w‖₁ を座標降下法で解く (Friedman, Hastie & Tibshirani 2010)。
+
+    1 つの係数 w_j だけを動かすと最小値は閉じた形 w_j = S(ρ_j, λ/2) / ‖x_j‖² で求まる
+    (ρ_j = x_jᵀ(y − Σ_{k≠j} x_k w_k)、S は軟閾値関数)。これを全係数について繰り返し、
+    双対ギャップが tol × ‖y‖² / 2 以下になったら止める。init は初期値 (経路の計算で前の解を使う)。
+    """
+    lam = _nonnegative(lam, "lam")
+    max_sweeps = positive_int(max_sweeps, "max_sweeps")
+    X, y = _design(X, y)
+    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
+    p = X.shape[1]
+    gram, xty = Xc.T @ Xc, Xc.T @ yc
+    if np.any(np.diag(gram) == 0):
+        raise ValueError("X に定数 (中心化すると 0) の列があります")
+    w = np.zeros(p) if init is None else _array(init, "init", 1).copy()
+    if w.size != p:
+        raise ValueError(f"init の長さ {w.size} が X の列数 {p} と違います")
+    alpha, scale = lam / 2, max(float(yc @ yc) / 2, np.finfo(float).tiny)
+    g, b, wl = gram.tolist(), xty.tolist(), w.tolist()  # 1 係数ずつの更新は Python の数で速く回す
+    converged, sweep = p == 0, 0
+    while not converged and sweep < max_sweeps:
+        sweep += 1
+        for j in range(p):
+            rho = b[j] - sum(map(operator.mul, g[j], wl)) + g[j][j] * wl[j]
+            wl[j] = math.copysign(max(abs(rho) - alpha, 0.0), rho) / g[j][j]  # S(ρ, λ/2)/‖x_j‖²
+        if sweep % 10 == 0 or sweep == max_sweeps:
+            converged = _lasso_gap(Xc, yc, np.array(wl), alpha) <= tol * scale
+    w = np.array(wl)
+    return LinearFit(w, float(y_mean - x_mean @ w), lam, sweep, bool(converged))
+
+
+def _lasso_gap(X, y, w, alpha) -> float:
+    """½‖r‖² + α‖w‖₁ の双対ギャップ (0 以上、最適解で 0)。"""
+    r = y - X @ w
+    dual_norm = np.abs(X.T @ r).max()
+    s = min(1.0, alpha / dual_norm) if dual_norm > 0 else 1.0
+    return float(0.5 * r @ r + alpha * np.abs(w).sum() - s * r @ y + 0.5 * s**2 * r @ r)
+
+
+def path_fits(X, y, lams, penalty: str = "ridge") -> list[LinearFit]:
+    """λ ごとの当てはめ (lams と同じ順)。ラッソは大きい λ から順に、前の解を初期値にして解く。"""
+    if penalty not in ("ridge", "lasso"):
+        raise ValueError(f"penalty は 'ridge' か 'lasso' です ({penalty!r})")
+    lams = _array(lams, "lams", 1)
+    fits: list = [None] * lams.size
+    w = None
+    for i in np.argsort(-lams):
+        if penalty == "ridge":
+            fits[i] = ridge(X, y, float(lams[i]))
+        else:
+            fits[i] = lasso(X, y, float(lams[i]), init=w)
+            w = fits[i].coef
+    return fits
+
+
+def coefficient_path(X, y, lams, penalty: str = "ridge") -> np.ndarray:
+    """λ ごとの係数を並べた (len(lams), 列数) の配列。"""
+    return np.array([fit.coef for fit in path_fits(X, y, lams, penalty)])
+
+
+def fit_polynomial(x, y, degree: int, lam: float = 0.0, penalty: str = "ridge") -> PolynomialFit:
+    """多項式を当てはめる。lam = 0 なら最小二乗法、そうでなければ penalty (ridge / lasso)。"""
+    if penalty not in ("ridge", "lasso"):
+        raise ValueError(f"penalty は 'ridge' か 'lasso' です ({penalty!r})")
+    X = polynomial_features(x, degree)
+    fit = (ridge if penalty == "ridge" else lasso)(X, y, lam)
+    return PolynomialFit(fit.coef, fit.intercept, fit.lam, fit.n_sweeps, fit.converged, degree)
+
+
+def mse(y_true, y_pred) -> float:
+    """平均二乗誤差。"""
+    y_true, y_pred = _array(y_true, "y_true", 1), _array(y_pred, "y_pred", 1)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true {y_true.shape} と y_pred {y_pred.shape} の形が違います")
+    return float(np.mean((y_true - y_pred) ** 2))
+
+
+# --- 次数・データ数・繰り返し標本 ---------------------------------------------------
+
+
+def degree_sweep(data: CurveData, degrees) -> dict[str, np.ndarray]:
+    """次数ごとの訓練誤差とテスト誤差 (平均二乗誤差)。"""
+    degrees = [_degree(d) for d in degrees]
+    train, test = [], []
+    for d in degrees:
+        fit = fit_polynomial(data.x_train, data.y_train, d)
+        train.append(mse(data.y_train, fit.predict(data.x_train)))
+        test.append(mse(data.y_test, fit.predict(data.x_test)))
+    return {"degree": np.array(degrees), "train": np.array(train), "test": np.array(test)}
+
+
+def sample_size_sweep(sizes, degree: int, n_repeats: int = 50, noise: float = 0.3, seed=0):
+    """データ数ごとの訓練誤差とテスト誤差。各データ数で n_repeats 個の標本の中央値をとる。"""
+    degree, n_repeats = _degree(degree), positive_int(n_repeats, "n_repeats")
+    sizes = [positive_int(n, "size", minimum=degree + 2) for n in sizes]
+    rng = np.random.default_rng(seed)
+    train = np.zeros((len(sizes), n_repeats))
+    test = np.zeros_like(train)
+    for i, n in enumerate(sizes):
+        for r in range(n_repeats):
+            data = make_curve_data(n, 200, noise, rng)
+            fit = fit_polynomial(data.x_train, data.y_train, degree)
+            train[i, r] = mse(data.y_train, fit.predict(data.x_train))
+            test[i, r] = mse(data.y_test, fit.predict(data.x_test))
+    return {"size": np.array(sizes), "train": np.median(train, 1), "test": np.median(test, 1)}
+
+
+def bias_variance(models, n_train: int, n_repeats: int = 200, noise: float = 0.3, seed=0):
+    """繰り返し標本による偏り–分散分解 (Geman, Bienenstock & Doursat 1992)。
+
+    models は (次数, λ) の組の並び。n_repeats 個の訓練標本 (どの模型にも同じ標本) で当てはめ、
+    x の格子上で 偏り² = 平均 (E[f̂(x)] − f(x))²、分散 = 平均 Var[f̂(x)] を求める。
+    期待テスト誤差 = 偏り² + 分散 + noise²。E[f̂] は有限個の標本平均なので、その誤差の分
+    Var/n_repeats を偏り² から差し引いておく (分散が大きい模型で偏りを過大に見積もらないため)。
+    """
+    models = [(_degree(d), _nonnegative(lam, "lam")) for d, lam in models]
+    n_repeats = positive_int(n_repeats, "n_repeats", minimum=2)
+    rng = np.random.default_rng(seed)
+    grid = np.linspace(*DOMAIN, 201)
+    preds = np.zeros((len(models), n_repeats, grid.size))
+    for r in range(n_repeats):
+        data = make_curve_data(n_train, 1, noise, rng)
+        for i, (d, lam) in enumerate(models):
+            preds[i, r] = fit_polynomial(data.x_train, data.y_train, d, lam).predict(grid)
+    variance = preds.var(axis=1, ddof=1)
+    bias2 = (preds.mean(axis=1) - target_function(grid)) ** 2 - variance / n_repeats
+    return {
+        "bias2": np.maximum(bias2.mean(axis=1), 0.0),
+        "variance": variance.mean(axis=1),
+        "noise": noise**2,
+        "grid": grid,
+        "predictions": preds,
+    }
+
+
+# --- 交差検証 -----------------------------------------------------------------
+
+
+def kfold_indices(n: int, k: int, seed=0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """n 個のデータを k 個の折り (fold) に分け、(訓練の添字, 検証の添字) の組を k 個返す。"""
+    n = positive_int(n, "n")
+    k = positive_int(k, "k", minimum=2)
+    if k > n:
+        raise ValueError(f"k = {k} がデータ数 n = {n} より大きい")
+    folds = np.array_split(np.random.default_rng(seed).permutation(n), k)
+    return [
+        (np.sort(np.concatenate(folds[:i] + folds[i + 1 :])), np.sort(f))
+        for i, f in enumerate(folds)
+    ]
+
+
+def cross_validation_error(x, y, degree: int, lams, k: int = 5, penalty="ridge", seed=0):
+    """k 分割交差検証の誤差: λ ごとに、検証用の折りでの平均二乗誤差を k 個の折りで平均したもの。"""
+    x, y = _array(x, "x", 1), _array(y, "y", 1)
+    if x.size != y.size:
+        raise ValueError(f"x の長さ {x.size} と y の長さ {y.size} が違います")
+    lams = _array(lams, "lams", 1)
+    errors = np.zeros((lams.size, k))
+    for f, (tr, va) in enumerate(kfold_indices(x.size, k, seed)):
+        X_tr, X_va = polynomial_features(x[tr], degree), polynomial_features(x[va], degree)
+        for i, fit in enumerate(path_fits(X_tr, y[tr], lams, penalty)):
+            errors[i, f] = mse(y[va], fit.predict(X_va))
+    return errors.mean(axis=1)
+
+
+# --- ベイズ的な読み方 -------------------------------------------------------------
+
+
+def negative_log_posterior(w, X, y, noise_sd: float, prior_scale: float, prior="gaussian"):
+    """負の対数事後確率 (定数を除く)。尤度は y ~ N(Xw, σ²)。
+
+    * prior = "gaussian":  w_j ~ N(0, τ²)   → ‖y − Xw‖²/(2σ²) + ‖w‖²/(2τ²)   (リッジ, λ = σ²/τ²)
+    * prior = "laplace":   w_j ~ Laplace(0, b) → ‖y − Xw‖²/(2σ²) + ‖w‖₁/b      (ラッソ, λ = 2σ²/b)
+    """
+    X, y = _design(X, y)
+    w = _array(w, "w", 1)
+    sigma = positive_number(noise_sd, "noise_sd")
+    scale = positive_number(prior_scale, "prior_scale")
+    r = y - X @ w
+    if prior == "gaussian":
+        return float(r @ r / (2 * sigma**2) + w @ w / (2 * scale**2))
+    if prior == "laplace":
+        return float(r @ r / (2 * sigma**2) + np.abs(w).sum() / scale)
+    raise ValueError(f"prior は 'gaussian' か 'laplace' です ({prior!r})")
+
+
+# --- 標準正則化理論 (Tikhonov; Poggio, Torre & Koch 1985) ---------------------------
+
+
+def blur_matrix(n: int, width: float) -> np.ndarray:
+    """1 次元のガウスぼかしの行列 A (各行の和 1)。像 y = Az は「ぼけた網膜像」にあたる。"""
+    n, width = positive_int(n, "n"), positive_number(width, "width")
+    i = np.arange(n)
+    A = np.exp(-((i[:, None] - i[None, :]) ** 2) / (2 * width**2))
+    return A / A.sum(axis=1, keepdims=True)
+
+
+def difference_matrix(n: int, order: int = 1) -> np.ndarray:
+    """差分の行列 P ((n − order) × n)。‖Pz‖² は z の「でこぼこ」を測る。"""
+    n, order = positive_int(n, "n"), positive_int(order, "order", minimum=0)
+    if order >= n:
+        raise ValueError(f"order = {order} は n = {n} より小さくなければなりません")
+    return np.diff(np.eye(n), order, axis=0)
+
+
+def tikhonov_objective(z, A, y, lam: float, P=None) -> float:
+    """標準正則化の汎関数 ‖Az − y‖² + λ‖Pz‖² (第 1 項も 2 乗する; ERRATA 11)。"""
+    A, y = _design(A, y)
+    z = _array(z, "z", 1)
+    P = np.eye(A.shape[1]) if P is None else _array(P, "P", 2)
+    lam = _nonnegative(lam, "lam")
+    return float(np.sum((A @ z - y) ** 2) + lam * np.sum((P @ z) ** 2))
+
+
+def tikhonov(A, y, lam: float, P=None) -> np.ndarray:
+    """‖Az − y‖² + λ‖Pz‖² を最小にする z = (AᵀA + λPᵀP)⁻¹Aᵀy (P を省くと単位行列)。
+
+    数値的には、積み重ねた最小二乗問題 [A; √λ P] z ≈ [y; 0] として解く。
+    解が 1 つに決まらなければ ValueError。
+    """
+    A, y = _design(A, y)
+    lam = _nonnegative(lam, "lam")
+    P = np.eye(A.shape[1]) if P is None else _array(P, "P", 2)
+    if P.shape[1] != A.shape[1]:
+        raise ValueError(f"P の列数 {P.shape[1]} が A の列数 {A.shape[1]} と違います")
+    stacked = np.vstack([A, np.sqrt(lam) * P]) if lam > 0 else A
+    rhs = np.concatenate([y, np.zeros(P.shape[0])]) if lam > 0 else y
+    z, _, rank, _ = np.linalg.lstsq(stacked, rhs, rcond=None)
+    if rank < A.shape[1]:
+        raise ValueError("解が 1 つに決まりません (λ を大きくするか、P を変えてください)")
+    return z
+
+
+# --- 正則化ネットワーク (Poggio & Girosi 1990) ------------------------------------
+
+
+def _points(x, name: str) -> np.ndarray:
+    """(n,) または (n, d) の点の並びを (n, d) の配列にする。"""
+    a = as_float_tensor(x, name).detach().cpu().numpy().astype(np.float64)
+    if a.ndim not in (1, 2) or not np.isfinite(a).all():
+        raise ValueError(
+            f"{name} は有限の値の (n,) か (n, d) の配列でなければなりません ({a.shape})"
+        )
+    return a[:, None] if a.ndim == 1 else a
+
+
+def gaussian_kernel(x1, x2, width: float) -> np.ndarray:
+    """G_ij = exp(−‖x1_i − x2_j‖² / (2 width²))。
+
+    ガウス関数は、ある平滑化の罰則 ‖Pf‖² のグリーン関数である (Poggio & Girosi 1990)。
+    """
+    a, b = _points(x1, "x1"), _points(x2, "x2")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"x1 と x2 の次元が違います ({a.shape[1]} と {b.shape[1]})")
+    width = positive_number(width, "width")
+    d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+    return np.exp(-d2 / (2 * width**2))
+
+
+@dataclass
+class RegularizationNetwork:
+    """f(x) = Σ_i c_i G(x; x_i): データ点を中心とするグリーン関数の重みつき和。"""
+
+    centres: np.ndarray
+    coef: np.ndarray
+    width: float
+    lam: float
+
+    def predict(self, x) -> np.ndarray:
+        return gaussian_kernel(x, self.centres, self.width) @ self.coef
+
+    def components(self, x) -> np.ndarray:
+        """各中心のグリーン関数 c_i G(x; x_i) を列に並べたもの (和が predict)。"""
+        return gaussian_kernel(x, self.centres, self.width) * self.coef
+
+
+def fit_regularization_network(x, y, lam: float, width: float) -> RegularizationNetwork:
+    """Σ_i (y_i − f(x_i))² + λ‖Pf‖² の解の係数を (G + λI)c = y から求める (Poggio & Girosi 1990)。
+
+    λ = 0 (補間) で G が数値的に特異なら ValueError。
+    """
+    X, y = _points(x, "x"), _array(y, "y", 1)
+    if X.shape[0] != y.size:
+        raise ValueError(f"x の点数 {X.shape[0]} と y の長さ {y.size} が違います")
+    lam = _nonnegative(lam, "lam")
+    G = gaussian_kernel(X, X, width)
+    system = G + lam * np.eye(y.size)
+    if np.linalg.cond(system) > 1e12:
+        raise ValueError("G + λI がほぼ特異で解けません (λ を大きくするか、幅を狭くしてください)")
+    return RegularizationNetwork(X, np.linalg.solve(system, y), float(width), lam)
+
+
+# --- ニューラルネットワークの正則化 ---------------------------------------------------
+
+
+def make_mlp(hidden: int = 64, layers: int = 2, dropout: float = 0.0) -> nn.Sequential:
+    """1 入力 1 出力の多層パーセプトロン (tanh)。
+
+    dropout > 0 なら各隠れ層の後にドロップアウトを置く。
+    """
+    hidden, layers = positive_int(hidden, "hidden"), positive_int(layers, "layers")
+    dropout = _nonnegative(dropout, "dropout")
+    if dropout >= 1:
+        raise ValueError(f"dropout は 0 以上 1 未満です ({dropout!r})")
+    modules, width = [], 1
+    for _ in range(layers):
+        modules += [nn.Linear(width, hidden), nn.Tanh()]
+        if dropout > 0:
+            modules.append(nn.Dropout(dropout))
+        width = hidden
+    modules.append(nn.Linear(width, 1))
+    return nn.Sequential(*modules)
+
+
+@dataclass
+class MLPRun:
+    """学習の記録。epochs の各時点での訓練・検証・テスト誤差 (平均二乗誤差) と、最良の模型。"""
+
+    epochs: np.ndarray
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    best_epoch: int
+    stopped_epoch: int
+    model: nn.Module = field(repr=False)
+
+    def predict(self, x) -> np.ndarray:
+        return _predict(self.model, x)
+
+    def at_best(self, curve: str = "test") -> float:
+        """検証誤差が最小だった時点での誤差 (早期終了で残る模型の誤差)。"""
+        return float(getattr(self, curve)[list(self.epochs).index(self.best_epoch)])
+
+
+def _as_input(x, device) -> torch.Tensor:
+    """x を多項式と同じく [−1, 1] に移した (n, 1) の入力。"""
+    z = polynomial_features(x, 1)
+    return torch.tensor(z, dtype=torch.float32, device=device)
+
+
+def _predict(model: nn.Module, x) -> np.ndarray:
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        return model(_as_input(x, device)).squeeze(1).cpu().numpy().astype(np.float64)
+
+
+@contextlib.contextmanager
+def _one_cpu_thread(device: torch.device):
+    """数千個の重みしかない模型では、CPU のスレッドを切り替える手間のほうが計算より高くつく。"""
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def weight_penalty(model: nn.Module) -> torch.Tensor:
+    """重み行列の二乗和 Σ‖W‖² (バイアスには罰則をかけない)。"""
+    return sum((p**2).sum() for name, p in model.named_parameters() if name.endswith("weight"))
+
+
+def train_mlp(
+    data: CurveData,
+    epochs: int = 2000,
+    lr: float = 0.01,
+    weight_decay: float = 0.0,
+    dropout: float = 0.0,
+    input_noise: float = 0.0,
+    patience: int | None = None,
+    eval_every: int = 10,
+    hidden: int = 64,
+    seed: int = 0,
+    device=None,
+) -> MLPRun:
+    """多層パーセプトロンを全データ一括の Adam で学習する。
+
+    損失 = 平均二乗誤差 + weight_decay × Σ‖W‖² (重み行列だけに罰則をかける)。
+
+    * dropout: 隠れ層のユニットを確率 dropout で落とす (Srivastava et al. 2014)
+    * input_noise: データ拡張。エポックごとに訓練の x に N(0, input_noise²) のずれを加える
+      (雑音つき学習は Tikhonov 正則化と同等; Bishop 1995)
+    * patience: 早期終了。検証誤差が patience 回の評価のあいだ下がらなければ止め、最良の重みに戻す
+    """
+    epochs, eval_every = positive_int(epochs, "epochs"), positive_int(eval_every, "eval_every")
+    weight_decay = _nonnegative(weight_decay, "weight_decay")
+    input_noise = _nonnegative(input_noise, "input_noise")
+    if patience is not None:
+        patience = positive_int(patience, "patience")
+        if data.x_val.size == 0:
+            raise ValueError("早期終了には検証データが必要です (make_curve_data の n_val > 0)")
+    device = training.default_device() if device is None else torch.device(device)
+    with _one_cpu_thread(device):
+        generator = training.seed_everything(seed)
+        model = make_mlp(hidden, dropout=dropout).to(device)
+        opt = torch.optim.Adam(model.parameters(), lr=positive_number(lr, "lr"))
+        x_tr = _as_input(data.x_train, device)
+        y_tr = torch.tensor(data.y_train, dtype=torch.float32, device=device)
+        sets = {
+            "train": (data.x_train, data.y_train),
+            "val": (data.x_val, data.y_val),
+            "test": (data.x_test, data.y_test),
+        }
+        history = {name: [] for name in ["epoch", *sets]}
+        best, best_state, since_best = np.inf, None, 0
+        for epoch in range(1, epochs + 1):
+            model.train()
+            x_in = x_tr
+            if input_noise > 0:
+                jitter = torch.randn(x_tr.shape, generator=generator) * (2 * input_noise)
+                x_in = x_tr + jitter.to(device)
+            squared_error = ((model(x_in).squeeze(1) - y_tr) ** 2).mean()
+            loss = squared_error + weight_decay * weight_penalty(model)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if epoch % eval_every and epoch != epochs:
+                continue
+            model.eval()
+            history["epoch"].append(epoch)
+            for name, (x, y) in sets.items():
+                history[name].append(mse(y, _predict(model, x)) if x.size else np.nan)
+            if patience is not None:
+                if history["val"][-1] < best:
+                    best, best_state, since_best = history["val"][-1], copy.deepcopy(model), 0
+                else:
+                    since_best += 1
+                    if since_best >= patience:
+                        break
+        if best_state is not None:
+            model = best_state
+        val = np.array(history["val"])
+        best_index = int(np.nanargmin(val)) if np.isfinite(val).any() else len(val) - 1
+        return MLPRun(
+            np.array(history["epoch"]),
+            np.array(history["train"]),
+            val,
+            np.array(history["test"]),
+            int(history["epoch"][best_index]),
+            int(history["epoch"][-1]),
+            model.eval(),
+        )
