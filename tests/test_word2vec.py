@@ -260,7 +260,7 @@ def test_similarity_structure_agrees_with_gensim(corpus, skipgram):
     assert reference.vectors.shape == skipgram.vectors.shape
     words = list(corpus.category_of())
     assert W.similarity_agreement(skipgram, reference, words) > 0.6
-    # 標準の実装も、埋め込んだ構造を同じように拾う
+    # 標準の実装も、仕込んだ構造を同じように拾う
     members = {w: c for c, words in corpus.categories.items() for w in words}
     assert W.category_purity(reference, members, k=3) == 1.0
     assert W.analogy_accuracy(reference, corpus.analogy_questions())["男性→女性"] >= 0.9
