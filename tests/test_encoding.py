@@ -126,3 +126,17 @@ def test_bad_inputs_raise():
         E.ridge_fit(x[:, 0], y)
     with pytest.raises(TypeError):
         E.leave_two_out("x", y)
+
+
+def test_signature_recovery_and_curves(chapter_features):
+    data = synthetic_fmri.generate(chapter_features, snr=1.0, seed=0)
+    perfect = E.signature_recovery(data.weights, data.weights)
+    assert np.allclose(perfect, 1.0)
+    with pytest.raises(ValueError, match="形"):
+        E.signature_recovery(data.weights[:3], data.weights)
+    by_snr = E.accuracy_by_snr(chapter_features, [1.0, 0.001], seeds=(0,))
+    assert by_snr.shape == (2, 1) and by_snr[0, 0] > 0.95 and by_snr[1, 0] < 0.7
+    by_size = E.accuracy_by_n_nouns(chapter_features, data.images, [10, 60], n_subsets=2)
+    assert by_size.shape == (2, 2) and by_size[1, 0] == by_size[1, 1]  # 60 語は毎回同じ集合
+    with pytest.raises(ValueError):
+        E.accuracy_by_n_nouns(chapter_features, data.images, [61])

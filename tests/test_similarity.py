@@ -187,3 +187,19 @@ def test_embed_rejects_bad_input():
         S.embed([])
     with pytest.raises(TypeError):
         S.embed(["猫", ""])
+
+
+def test_pair_scores_and_answer_by_similarity():
+    pairs = [("猫", "ネコ"), ("雨", "傘")]
+    scores = S.pair_scores(pairs, "use", reference=["水", "空", "道"])
+    assert set(scores) == {"cosine", "pearson", "centred"}
+    a, b = S.embed(["猫", "雨"]), S.embed(["ネコ", "傘"])
+    assert torch.allclose(scores["cosine"], S.cosine(a, b))
+    mean = S.embed(["水", "空", "道"]).double().mean(0)
+    assert torch.allclose(scores["centred"], S.cosine(a - mean, b - mean))
+    chosen, sims = S.answer_by_similarity(["猫"], [["電車", "ネコ", "机"]])
+    assert chosen.tolist() == [1] and sims.shape == (1, 3)
+    with pytest.raises(ValueError):
+        S.pair_scores([("猫",)])
+    with pytest.raises(ValueError):
+        S.answer_by_similarity(["猫", "犬"], [["a", "b"], ["c"]])
