@@ -1,6 +1,7 @@
 """deeppsych.word2vec: 講義の CBOW の表、負例サンプリングの式、縮小した学習、gensim との比較。"""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -179,7 +180,9 @@ def test_reduced_run_solves_planted_analogies_and_groups_categories(corpus, skip
     for relation, value in accuracy.items():
         assert value >= 0.9, (relation, value)
     assert W.analogy(skipgram, "男", "王", "女")[0][0] == "女王"
+    # 東京 − 日本 + フランス (講義の notebook の「Berlin + Germany − Paris」のような向きの取り違えをしない)
     assert W.analogy(skipgram, "日本", "東京", "フランス")[0][0] == "パリ"
+    assert W.analogy(skipgram, "日本", "東京", "フランス")[0][0] != "フランス"
     members = {w: c for c, words in corpus.categories.items() for w in words}
     assert W.category_purity(skipgram, members, k=3) == 1.0
     neighbours = [w for w, _ in W.most_similar(skipgram, "犬", topn=5)]
@@ -299,3 +302,12 @@ def test_offset_consistency_and_excluding_the_query_words():
     assert W.analogy(close, "男", "王", "女", exclude_inputs=False)[0][0] in {"王", "女王"}
     m = close.cosine_matrix(["男", "女", "王"])
     assert np.allclose(m, m.T) and np.allclose(np.diag(m), 1.0)
+
+
+def test_negative_sampling_paper_is_cited_with_the_right_arxiv_number():  # ERRATA 13
+    root = Path(__file__).resolve().parent.parent
+    bib = (root / "book" / "bib" / "03.bib").read_text(encoding="utf-8")
+    entry = bib[bib.index("@inproceedings{mikolov2013distributed") :].split("\n}\n")[0]
+    assert "1310.4546" in entry and "Distributed representations of words and phrases" in entry
+    chapter = (root / "book" / "03_word2vec.md").read_text(encoding="utf-8")
+    assert "mikolov2013distributed" in chapter and "arXiv:1310.4546" in chapter
