@@ -19,19 +19,50 @@ ROOT = Path(__file__).resolve().parent.parent
 LATEX = ROOT / "_build" / "latex"
 OUT = ROOT / "_build" / "pdf"
 JB = [str(Path(sys.executable).parent / "jupyter-book")]
+SOLUTION_TITLE = "解答"  # sphinx-exercise が解答の見出しに付ける語 ("Solution to" の日本語訳)
 BAD_OUTPUT = re.compile(r"Missing character|input str:|LaTeX Error|Emergency stop")
 
 
-def build(individual: bool) -> str:
+def student_config() -> Path:
+    """演習の解答を消した学生用の設定 (_config.yml + hide_solutions) を _build/ に書く。"""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["sphinx"]["config"]["hide_solutions"] = True
+    # 設定ファイルの置き場所が変わるので、相対パスを絶対パスにする
+    extensions = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in extensions.items()}
+    config["bibtex_bibfiles"] = [str(ROOT / b) for b in config["bibtex_bibfiles"]]
+    path = ROOT / "_build" / "student_config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def build(individual: bool, config: Path | None = None) -> str:
     """LaTeX を作り直してから PDF をビルドし、コンソール出力を返す。"""
     shutil.rmtree(LATEX, ignore_errors=True)
     cmd = [*JB, "build", str(ROOT), "--builder", "pdflatex"]
     if individual:
         cmd.append("--individualpages")
+    if config is not None:
+        cmd += ["--config", str(config)]
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     output = run.stdout + run.stderr
+    log = (
+        OUT
+        / f"build-{'individual' if individual else 'book'}-{config.stem if config else 'default'}.log"
+    )
+    log.write_text(output, encoding="utf-8")
     if run.returncode != 0:
-        sys.exit(f"PDF のビルドに失敗しました:\n{output[-4000:]}")
+        latex_errors = [
+            line
+            for p in LATEX.glob("*.log")
+            for line in p.read_text(errors="replace").splitlines()
+            if line.startswith("!")
+        ]
+        sys.exit(
+            f"PDF のビルドに失敗しました (全体のログ: {log}):\n"
+            + "\n".join(latex_errors[:20])
+            + output[-3000:]
+        )
     return output
 
 
@@ -61,26 +92,56 @@ def chapters() -> list[Path]:
     return [ROOT / f"{f}.md" for f in files if re.fullmatch(r"book/\d\d_\w+", f)]
 
 
+def copy_handout(md: Path, folder: Path) -> list[str]:
+    pdf = LATEX / f"{md.stem}.pdf"
+    if not pdf.exists():
+        return [f"{md.name}: 配布資料 PDF ができませんでした ({folder.name})"]
+    shutil.copy(pdf, folder / pdf.name)
+    figures = len(re.findall(r"^\s+name: fig-", md.read_text(encoding="utf-8"), re.M))
+    images = image_count(pdf)
+    if images is not None and images < figures:
+        return [f"{folder.name}/{pdf.name}: 図が {figures} 枚のはずが PDF には {images} 枚"]
+    return []
+
+
+def pdf_text(pdf: Path) -> str | None:
+    if shutil.which("pdftotext") is None:
+        return None
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
+def solutions_problems() -> list[str]:
+    """教員用には解答があり、学生用にはない (演習のある章について)。"""
+    problems = []
+    for md in chapters():
+        n_solutions = md.read_text(encoding="utf-8").count("{solution}")
+        teacher = pdf_text(OUT / "handouts" / "instructor" / f"{md.stem}.pdf")
+        student = pdf_text(OUT / "handouts" / "student" / f"{md.stem}.pdf")
+        if n_solutions == 0 or teacher is None or student is None:
+            continue
+        if teacher.count(SOLUTION_TITLE) < n_solutions:
+            problems.append(f"{md.stem}: 教員用 PDF に解答が {n_solutions} 個ありません")
+        if SOLUTION_TITLE in student:
+            problems.append(f"{md.stem}: 学生用 PDF に解答が残っています")
+    return problems
+
+
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "handouts").mkdir(exist_ok=True)
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
     failures = problems_in(build(individual=False))
     book_pdf = LATEX / "deeppsych-book.pdf"
     if not book_pdf.exists():
         sys.exit("本全体の PDF ができませんでした")
     shutil.copy(book_pdf, OUT / "deeppsych-book.pdf")
-    failures += problems_in(build(individual=True))
-    for md in chapters():
-        pdf = LATEX / f"{md.stem}.pdf"
-        if not pdf.exists():
-            failures.append(f"{md.name}: 配布資料 PDF ができませんでした")
-            continue
-        shutil.copy(pdf, OUT / "handouts" / pdf.name)
-        figures = len(re.findall(r"^\s+name: fig-", md.read_text(), re.M))
-        images = image_count(pdf)
-        if images is not None and images < figures:
-            failures.append(f"{pdf.name}: 図が {figures} 枚のはずが PDF には {images} 枚")
-    for pdf in [OUT / "deeppsych-book.pdf", *sorted((OUT / "handouts").glob("*.pdf"))]:
+    for variant, config in (("instructor", None), ("student", student_config())):
+        failures += problems_in(build(individual=True, config=config))
+        folder = OUT / "handouts" / variant
+        folder.mkdir(parents=True, exist_ok=True)
+        for md in chapters():
+            failures += copy_handout(md, folder)
+    failures += solutions_problems()
+    for pdf in [OUT / "deeppsych-book.pdf", *sorted((OUT / "handouts").rglob("*.pdf"))]:
         failures += [
             f"{pdf.name}: 埋め込まれていないフォント: {r}" for r in fonts_not_embedded(pdf)
         ]

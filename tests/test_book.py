@@ -154,3 +154,9 @@ def test_version_is_the_same_in_package_book_footer_and_pdf_title():
     assert f'version = "{deeppsych.__version__}"' in pyproject
     assert config["sphinx"]["config"]["release"] == deeppsych.__version__
     assert f"版 {deeppsych.__version__}" in config["html"]["extra_footer"]
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_solutions_are_plain_directives_so_the_student_pdf_can_drop_them(md):
+    # sphinx-exercise の hide_solutions は {solution} を消すが、solution-start/end の間のセルは残る
+    assert "solution-start" not in md.read_text(encoding="utf-8")
