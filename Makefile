@@ -33,8 +33,8 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check code tests .ci book/_ext
-	$(VENV)/bin/ruff format --check code tests .ci book/_ext
+	$(VENV)/bin/ruff check code tests .ci book/_ext benchmarks
+	$(VENV)/bin/ruff format --check code tests .ci book/_ext benchmarks
 
 notebooks: $(STAMP)
 	$(PY) .ci/notebooks.py sync
