@@ -30,6 +30,12 @@ def main() -> None:
         for o in cell.get("outputs", [])
         if o.get("name") == "stderr"
     ]
+    # 図のセルは画像を 1 つだけ出すこと (最後の式の値まで表示すると、図の名前が重複して -W で失敗する)
+    for i, cell in enumerate(nb.cells):
+        if "figure" in cell.get("metadata", {}).get("mystnb", {}):
+            kinds = [o.get("output_type") for o in cell.get("outputs", [])]
+            if kinds.count("display_data") != 1 or "execute_result" in kinds:
+                stderr.append((i, f"図のセルの出力が画像 1 つではありません: {kinds}"))
     for i, text in stderr:
         print(f"stderr (cell {i}): {text[:500]}")
     print(f"{source}: {seconds:.1f} s, {len(stderr)} stderr outputs")
