@@ -326,8 +326,8 @@ def test_regularisation_network_in_two_dimensions_and_solves_g_plus_lambda():
 
 @pytest.fixture(scope="module")
 def mlp_runs():
-    data = R.make_curve_data(20, 200, 0.3, seed=0, n_val=20)
-    kwargs = {"epochs": 1200, "eval_every": 20}
+    data = R.make_curve_data(20, 200, 0.3, seed=1, n_val=20)
+    kwargs = {"epochs": 800, "eval_every": 20}
     return {
         "none": R.train_mlp(data, **kwargs),
         "decay": R.train_mlp(data, weight_decay=1e-3, **kwargs),
@@ -340,7 +340,7 @@ def mlp_runs():
 def test_unregularised_mlp_overfits_and_each_regulariser_helps(mlp_runs):
     none = mlp_runs["none"]
     assert none.train[-1] < 0.03  # 雑音 σ² = 0.09 よりずっと小さい: 雑音まで覚えた
-    assert none.test[-1] > 0.25
+    assert none.test[-1] > 1.5 * none.test.min()  # テスト誤差は最小値のあと上がる
     for name in ["decay", "dropout"]:
         assert mlp_runs[name].test[-1] < 0.8 * none.test[-1], name
         assert mlp_runs[name].train[-1] > none.train[-1], name
@@ -348,10 +348,10 @@ def test_unregularised_mlp_overfits_and_each_regulariser_helps(mlp_runs):
 
 def test_early_stopping_stops_and_restores_the_best_validation_model(mlp_runs):
     early, none = mlp_runs["early"], mlp_runs["none"]
-    assert early.stopped_epoch < 1200
+    assert early.stopped_epoch < 800
     best = int(np.argmin(early.val))
     assert early.best_epoch == early.epochs[best]
-    data = R.make_curve_data(20, 200, 0.3, seed=0, n_val=20)
+    data = R.make_curve_data(20, 200, 0.3, seed=1, n_val=20)
     assert R.mse(data.y_val, early.predict(data.x_val)) == pytest.approx(early.val[best], rel=1e-5)
     assert R.mse(data.y_test, early.predict(data.x_test)) < 0.8 * none.test[-1]
     # 同じ種なので、止めるまでの道のりは正則化なしの学習と同じ
@@ -364,7 +364,7 @@ def test_mlp_training_is_deterministic(mlp_runs):
 
 
 def test_input_noise_augmentation_regularises():
-    data = R.make_curve_data(20, 200, 0.3, seed=0, n_val=20)
+    data = R.make_curve_data(20, 200, 0.3, seed=1, n_val=20)
     plain = R.train_mlp(data, epochs=800, eval_every=100)
     noisy = R.train_mlp(data, epochs=800, eval_every=100, input_noise=0.03)
     assert noisy.train[-1] > plain.train[-1]

@@ -587,14 +587,14 @@ def weight_penalty(model: nn.Module) -> torch.Tensor:
 
 def train_mlp(
     data: CurveData,
-    epochs: int = 2000,
-    lr: float = 0.01,
+    epochs: int = 1000,
+    lr: float = 0.02,
     weight_decay: float = 0.0,
     dropout: float = 0.0,
     input_noise: float = 0.0,
     patience: int | None = None,
     eval_every: int = 10,
-    hidden: int = 64,
+    hidden: int = 32,
     seed: int = 0,
     device=None,
 ) -> MLPRun:
