@@ -225,9 +225,9 @@ def upsample(maps, size: tuple[int, int]) -> torch.Tensor:
 def normalise_map(maps) -> torch.Tensor:
     """各地図を最小 0・最大 1 にそろえる (表示用)。一定の地図は 0 にする。"""
     maps = torch.as_tensor(maps, dtype=torch.float32)
-    flat = maps.reshape(-1, *maps.shape[-2:]) if maps.dim() >= 2 else None
-    if flat is None:
+    if maps.dim() not in (2, 3):
         raise ValueError(f"maps は (h, w) か (N, h, w) の形です ({tuple(maps.shape)})")
+    flat = maps.reshape(-1, *maps.shape[-2:])
     low = flat.amin(dim=(1, 2), keepdim=True)
     span = flat.amax(dim=(1, 2), keepdim=True) - low
     out = torch.where(span > 0, (flat - low) / span.clamp_min(1e-12), torch.zeros_like(flat))
