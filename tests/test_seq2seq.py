@@ -97,7 +97,6 @@ def test_numeral_generator_round_trips_every_number():
 
 
 def test_reduced_training_numerals_attention_and_vanilla_on_long_reversals():
-    torch.set_num_threads(1)
     train, test = numerals.numeral_split(2000, 300, seed=0)
     model = S.build_model(train, "additive", hidden=48, seed=0)
     S.fit(model, train, steps=300, seed=0)

@@ -306,7 +306,7 @@ def test_offset_consistency_and_excluding_the_query_words():
 
 def test_negative_sampling_paper_is_cited_with_the_right_arxiv_number():  # ERRATA 13
     root = Path(__file__).resolve().parent.parent
-    bib = (root / "book" / "bib" / "03.bib").read_text(encoding="utf-8")
+    bib = (root / "book" / "references.bib").read_text(encoding="utf-8")
     entry = bib[bib.index("@inproceedings{mikolov2013distributed") :].split("\n}\n")[0]
     assert "1310.4546" in entry and "Distributed representations of words and phrases" in entry
     chapter = (root / "book" / "03_word2vec.md").read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,18 +75,6 @@ class GapCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         maps = self.feature_maps(x)
         return self.fc(maps.mean(dim=(2, 3)))  # GAP: F_k = Σ_{x,y} f_k(x, y) / (h w)
-
-
-@contextmanager
-def _one_thread():
-    """小さなモデルでは CPU のスレッド並列の手間のほうが大きく、負荷の高い機械では何倍も遅くなる。
-    計算のあいだだけ PyTorch のスレッドを 1 つにする (結果もコア数によらず同じになる)。"""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 # --- 入力の検査 ---------------------------------------------------------------
@@ -284,7 +271,7 @@ def train_scene_cnn(
                 scenes.targets[start : start + batch_size],
             )
 
-    with _one_thread():
+    with training.single_thread():
         history = training.train(model, batches, multilabel_loss, epochs=epochs, lr=lr)
     return model, history
 
@@ -373,7 +360,7 @@ def pointing_game(
     peaks = np.zeros((n, 2, 2), dtype=np.int64)
     outcome = np.full((n, 2), 2, dtype=np.int64)
     for j in range(2):
-        with _one_thread():
+        with training.single_thread():
             maps = class_maps(model, scenes.images, scenes.labels[:, j], method, layer)
         peaks[:, j] = peak_locations(maps)
         on_other = _inside(peaks[:, j], scenes.boxes[:, 1 - j], tolerance)

@@ -14,7 +14,6 @@ Ridge(alpha=λ)、Lasso(alpha=λ / (2n))、KernelRidge(alpha=λ, kernel="rbf", g
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import math
 import numbers
@@ -568,18 +567,6 @@ def _predict(model: nn.Module, x) -> np.ndarray:
         return model(_as_input(x, device)).squeeze(1).cpu().numpy().astype(np.float64)
 
 
-@contextlib.contextmanager
-def _one_cpu_thread(device: torch.device):
-    """数千個の重みしかない模型では、CPU のスレッドを切り替える手間のほうが計算より高くつく。"""
-    threads = torch.get_num_threads()
-    if device.type == "cpu":
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
 def weight_penalty(model: nn.Module) -> torch.Tensor:
     """重み行列の二乗和 Σ‖W‖² (バイアスには罰則をかけない)。"""
     return sum((p**2).sum() for name, p in model.named_parameters() if name.endswith("weight"))
@@ -615,7 +602,7 @@ def train_mlp(
         if data.x_val.size == 0:
             raise ValueError("早期終了には検証データが必要です (make_curve_data の n_val > 0)")
     device = training.default_device() if device is None else torch.device(device)
-    with _one_cpu_thread(device):
+    with training.single_thread():
         generator = training.seed_everything(seed)
         model = make_mlp(hidden, dropout=dropout).to(device)
         opt = torch.optim.Adam(model.parameters(), lr=positive_number(lr, "lr"))

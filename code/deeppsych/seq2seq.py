@@ -251,7 +251,8 @@ def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float
         idx = idx.to(device)
         return [(src[idx], src_len[idx], tgt[idx])]
 
-    return training.train(model, batches, _loss, epochs=steps, lr=lr)
+    with training.single_thread():
+        return training.train(model, batches, _loss, epochs=steps, lr=lr)
 
 
 def translate(model: Seq2Seq, sources, max_len: int | None = None):
@@ -259,7 +260,8 @@ def translate(model: Seq2Seq, sources, max_len: int | None = None):
     device = next(model.parameters()).device
     src, src_len = pad_batch([model.src_vocab.encode(s, eos=False) for s in sources])
     max_len = max_len or int(src_len.max()) + 3
-    decoded = model.greedy_decode(src.to(device), src_len.to(device), max_len)
+    with training.single_thread():
+        decoded = model.greedy_decode(src.to(device), src_len.to(device), max_len)
     tokens = decoded.tokens.cpu().tolist()
     return [model.tgt_vocab.decode(t) for t in tokens], decoded
 

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import numbers
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,17 +81,6 @@ class StroopWeights:
 def figure3_weights() -> StroopWeights:
     """Cohen et al. (1990) 図 3 の学習後の重み (講義で使う固定重みのネットワーク)。"""
     return StroopWeights.symmetric(2.2, 2.6, 1.3, 2.5)
-
-
-@contextmanager
-def _one_thread():
-    """小さなテンソルの演算は並列化しても速くならず、混んだ CPU ではかえって何十倍も遅くなる。"""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def _one_hot(index: int) -> torch.Tensor:
@@ -211,7 +199,7 @@ def train_network(
     positive_number(lr, "lr")
     network = StroopNetwork(tied=tied, seed=seed)
     batch = training_patterns(word_frequency, colour_frequency)
-    with _one_thread():
+    with training.single_thread():
         losses = training.train(
             network, lambda epoch: [batch], _frequency_weighted_sse, epochs, lr=lr, optimizer="sgd"
         )
@@ -380,7 +368,7 @@ def simulate(
     trial_types = _check_trial_types(trial_types)
     device = torch.device("cpu" if device is None else device)
     colour, word, task, correct = _batch(trial_types, n_trials, device)
-    with _one_thread():
+    with training.single_thread():
         rt, choice, _ = _run(weights.detached(device), colour, word, task, params, int(soa), seed)
     shape = (len(trial_types), n_trials)
     ok = (choice == correct).reshape(shape).cpu().numpy()
@@ -393,7 +381,7 @@ def trace(weights, task="colour naming", condition="conflict", n_cycles=80, para
     params = params or DynamicsParameters()
     colour, word, task_input, correct = _batch(((task, condition),), 1, "cpu")
     n_cycles = positive_int(n_cycles, "n_cycles")
-    with _one_thread():
+    with training.single_thread():
         rt, choice, history = _run(
             weights.detached(), colour, word, task_input, params, 0, seed, True, n_cycles
         )

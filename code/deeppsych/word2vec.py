@@ -22,7 +22,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._checks import positive_int, positive_number
-from .training import default_device, seed_everything
+from .training import default_device, seed_everything, single_thread
 
 MODELS = ("cbow", "skipgram")
 
@@ -321,11 +321,7 @@ def train(
     net = (SkipGram if model == "skipgram" else CBOW)(len(vocab), dim).to(device)
     optimiser = torch.optim.Adam(net.parameters(), lr=lr)
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(
-        1
-    )  # 小さな演算ばかりなので、1 スレッドのほうが速い (スレッドの奪い合いがない)
-    try:
+    with single_thread():  # 小さな演算ばかりなので、1 スレッドのほうが速い
         losses, batch_losses, seconds = _fit(
             net,
             optimiser,
@@ -342,8 +338,6 @@ def train(
             generator,
             device,
         )
-    finally:
-        torch.set_num_threads(threads)
     vectors = net.inputs.weight.detach()[: len(vocab)].cpu().numpy().copy()
     contexts = net.outputs.weight.detach().cpu().numpy().copy()
     return WordVectors(
