@@ -160,3 +160,33 @@ def test_version_is_the_same_in_package_book_footer_and_pdf_title():
 def test_solutions_are_plain_directives_so_the_student_pdf_can_drop_them(md):
     # sphinx-exercise の hide_solutions は {solution} を消すが、solution-start/end の間のセルは残る
     assert "solution-start" not in md.read_text(encoding="utf-8")
+
+
+def test_every_glossary_term_is_used_somewhere():
+    used = set()
+    for md in BOOK.glob("*.md"):
+        if md.name != "glossary.md":
+            used |= set(re.findall(r"\{term\}`([^`<]+)`", md.read_text(encoding="utf-8")))
+    assert glossary_terms() - used == set()
+
+
+# 1 つの概念に 1 つの用語: 本書が使わない言い方 → 本書の用語
+FORBIDDEN_VARIANTS = {
+    "アテンション": "注意",
+    "エンコーダ": "符号化器",
+    "デコーダ": "復号化器",
+    "エンベディング": "埋め込み",
+    "勝者総取り": "勝者専有",
+    "顕著性マップ": "顕著性地図",
+    "サリエンシーマップ": "顕著性地図",
+    "オーバーフィッティング": "過学習",
+    "過剰適合": "過学習",
+    "ティーチャーフォーシング": "教師強制",
+}
+
+
+@pytest.mark.parametrize("md", sorted(BOOK.glob("*.md")), ids=lambda p: p.stem)
+def test_terminology_has_one_word_per_concept(md):
+    text = md.read_text(encoding="utf-8")
+    found = {bad: good for bad, good in FORBIDDEN_VARIANTS.items() if bad in text}
+    assert not found, f"{md.name}: 本書の用語に直す {found}"
