@@ -1,0 +1,466 @@
+"""小さな BERT (Devlin et al. 2019): 穴埋め (MLM) と次文予測 (NSP) の事前学習、分類へのファインチューニング (第 5 章)。
+
+* 入力は ``[CLS] 文 A [SEP] 文 B [SEP]``。各位置の表現は 語の埋め込み + 位置の埋め込み + 区間 (A/B) の埋め込み
+  の和 (Devlin et al. 2019, 図 2) を層正規化したもの。符号化器の層は ``transformer.EncoderLayer`` をそのまま使う。
+* 穴埋めの隠し方 (3.1 節): 特殊記号とパディング以外の各位置を 15% の確率で選び、選んだ位置の 80% を [MASK]、
+  10% を無作為な語、10% をそのままにする。損失は選んだ位置だけでとる (ほかの位置のラベルは -100 で無視)。
+  講義の notebook は 80/10/10 をせず、すべての位置で損失をとっていた (shared/seeds/ERRATA.md)。
+* 次文予測: [CLS] の表現から、文 B が文 A に続く文か (IsNext) 無作為な文か (NotNext) を当てる。
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import training, transformer
+from ._checks import positive_int
+
+PAD, CLS, SEP, MASK, UNK = "[PAD]", "[CLS]", "[SEP]", "[MASK]", "[UNK]"
+SPECIALS = (PAD, CLS, SEP, MASK, UNK)
+IGNORE = -100  # 損失をとらない位置のラベル (torch の cross_entropy の ignore_index)
+EMBED_STD = 0.125  # 埋め込みの初期値の標準偏差 (小さなモデルでは 0.02 だと学習が遅い)
+
+
+class Vocabulary:
+    """語 ⇄ 番号。0–4 は特殊記号 ([PAD] [CLS] [SEP] [MASK] [UNK])。知らない語は [UNK] になる。"""
+
+    def __init__(self, words: Sequence[str]):
+        words = [w for w in dict.fromkeys(words) if w not in SPECIALS]
+        if not words:
+            raise ValueError("語彙が空です: 少なくとも 1 つの語が必要です")
+        self.itos = [*SPECIALS, *words]
+        self.stoi = {w: i for i, w in enumerate(self.itos)}
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    @property
+    def n_special(self) -> int:
+        return len(SPECIALS)
+
+    def encode(self, words: Sequence[str]) -> list[int]:
+        return [self.stoi.get(w, self.stoi[UNK]) for w in words]
+
+    def decode(self, ids) -> list[str]:
+        return [self.itos[int(i)] for i in ids]
+
+    @classmethod
+    def from_sentences(cls, sentences, min_count: int = 1) -> Vocabulary:
+        """文 (語のリスト) の集まりから、出現回数 min_count 以上の語を多い順に並べた語彙を作る。"""
+        counts = Counter(w for s in sentences for w in s)
+        words = [
+            w for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= min_count
+        ]
+        return cls(words)
+
+
+# --- 入力の組み立て ------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """BERT の入力のバッチ。どれも (B, L)。segments は文 A が 0、文 B が 1。"""
+
+    tokens: torch.Tensor
+    segments: torch.Tensor
+    lengths: torch.Tensor
+
+    def to(self, device):
+        return Batch(self.tokens.to(device), self.segments.to(device), self.lengths.to(device))
+
+
+def encode_pairs(vocab: Vocabulary, pairs) -> Batch:
+    """(文 A, 文 B または None) の組を ``[CLS] A [SEP] B [SEP]`` の番号列にし、[PAD] で右詰めする。"""
+    if len(pairs) == 0:
+        raise ValueError("pairs が空です")
+    rows, segs = [], []
+    for a, b in pairs:
+        if len(a) == 0 or (b is not None and len(b) == 0):
+            raise ValueError("空の文は入力にできません")
+        ids = [vocab.stoi[CLS], *vocab.encode(a), vocab.stoi[SEP]]
+        seg = [0] * len(ids)
+        if b is not None:
+            ids += [*vocab.encode(b), vocab.stoi[SEP]]
+            seg += [1] * (len(b) + 1)
+        rows.append(ids)
+        segs.append(seg)
+    lengths = np.array([len(r) for r in rows])
+    tokens = np.zeros((len(rows), lengths.max()), dtype=np.int64)
+    segments = np.zeros_like(tokens)
+    for i, (r, s) in enumerate(zip(rows, segs, strict=True)):
+        tokens[i, : len(r)] = r
+        segments[i, : len(s)] = s
+    return Batch(torch.from_numpy(tokens), torch.from_numpy(segments), torch.from_numpy(lengths))
+
+
+def mask_tokens(tokens: torch.Tensor, vocab_size: int, n_special: int, generator: torch.Generator,
+                p_choose: float = 0.15, p_mask: float = 0.8, p_random: float = 0.1):  # fmt: skip
+    """穴埋めの隠し方 (Devlin et al. 2019, 3.1 節)。(隠した入力, ラベル) を返す。
+
+    番号が n_special 未満の位置 (特殊記号とパディング) は決して選ばない。選んだ位置の p_mask を [MASK] に、
+    p_random を無作為な (特殊記号でない) 語に、残りはそのままにする。ラベルは選んだ位置だけが元の語で、
+    ほかは IGNORE (-100)。
+    """
+    if not 0 < p_choose < 1 or p_mask < 0 or p_random < 0 or p_mask + p_random > 1:
+        raise ValueError("確率は 0 < p_choose < 1、p_mask + p_random ≤ 1 でなければなりません")
+    if vocab_size <= n_special:
+        raise ValueError("語彙に特殊記号以外の語がありません")
+    candidates = tokens >= n_special
+    u = torch.rand(tokens.shape, generator=generator)
+    chosen = candidates & (u < p_choose)
+    labels = torch.where(chosen, tokens, torch.full_like(tokens, IGNORE))
+    v = torch.rand(tokens.shape, generator=generator)
+    to_mask = chosen & (v < p_mask)
+    to_random = chosen & (v >= p_mask) & (v < p_mask + p_random)
+    randoms = torch.randint(n_special, vocab_size, tokens.shape, generator=generator)
+    masked = tokens.clone()
+    masked[to_mask] = SPECIALS.index(MASK)
+    masked[to_random] = randoms[to_random]
+    return masked, labels
+
+
+# --- モデル ---------------------------------------------------------------------
+
+
+class TinyBert(nn.Module):
+    """語 + 位置 + 区間の埋め込み → 層正規化 → transformer.EncoderLayer を n_layers 層。
+
+    ヘッド: 穴埋め (各位置で語彙の得点、出力の重みは語の埋め込みと共有)、次文予測 ([CLS] → 2 クラス)。
+    """
+
+    def __init__(self, vocab: Vocabulary, d_model: int = 64, n_heads: int = 4, n_layers: int = 2,
+                 d_ff: int = 128, max_len: int = 64):  # fmt: skip
+        super().__init__()
+        self.vocab = vocab
+        self.token = nn.Embedding(len(vocab), d_model, padding_idx=0)
+        self.position = nn.Embedding(max_len, d_model)
+        self.segment = nn.Embedding(2, d_model)
+        for table in (self.token, self.position, self.segment):
+            nn.init.normal_(table.weight, std=EMBED_STD)
+        self.norm = nn.LayerNorm(d_model)
+        n_layers = positive_int(n_layers, "n_layers")
+        self.layers = nn.ModuleList(
+            transformer.EncoderLayer(d_model, n_heads, d_ff) for _ in range(n_layers)
+        )
+        self.mlm_transform = nn.Sequential(
+            nn.Linear(d_model, d_model), nn.GELU(), nn.LayerNorm(d_model)
+        )
+        self.mlm_bias = nn.Parameter(torch.zeros(len(vocab)))
+        self.pooler = nn.Sequential(nn.Linear(d_model, d_model), nn.Tanh())
+        self.nsp = nn.Linear(d_model, 2)
+
+    def embed(self, batch: Batch) -> torch.Tensor:
+        """E = 語の埋め込み + 位置の埋め込み + 区間の埋め込み (図 2)、を層正規化したもの。"""
+        if batch.tokens.shape[1] > self.position.num_embeddings:
+            raise ValueError(
+                f"系列が長すぎます ({batch.tokens.shape[1]} > {self.position.num_embeddings})"
+            )
+        positions = torch.arange(batch.tokens.shape[1], device=batch.tokens.device)
+        summed = (
+            self.token(batch.tokens) + self.position(positions)[None] + self.segment(batch.segments)
+        )
+        return self.norm(summed)
+
+    def forward(self, batch: Batch):
+        """各位置の最終の表現 (B, L, D) と、層ごとの注意の重みのリストを返す。"""
+        x = self.embed(batch)
+        mask = transformer.padding_mask(batch.lengths.to(x.device), x.shape[1])
+        weights = []
+        for layer in self.layers:
+            x, w = layer(x, mask)
+            weights.append(w)
+        return x, weights
+
+    def mlm_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """穴埋めのヘッド: 語彙の各語の得点 (出力の重みは語の埋め込みと共有)。"""
+        return self.mlm_transform(hidden) @ self.token.weight.T + self.mlm_bias
+
+    def pooled(self, hidden: torch.Tensor) -> torch.Tensor:
+        """[CLS] の位置の表現を tanh の層に通したもの (文全体の要約)。"""
+        return self.pooler(hidden[:, 0])
+
+
+class BertClassifier(nn.Module):
+    """事前学習した (またはしていない) TinyBert の [CLS] の要約に、分類の線形層をつないだもの。"""
+
+    def __init__(self, bert: TinyBert, n_classes: int = 2):
+        super().__init__()
+        self.bert = bert
+        self.head = nn.Linear(bert.nsp.in_features, positive_int(n_classes, "n_classes", 2))
+
+    def forward(self, batch: Batch) -> torch.Tensor:
+        hidden, _ = self.bert(batch)
+        return self.head(self.bert.pooled(hidden))
+
+
+def build_model(vocab: Vocabulary, d_model: int = 64, n_heads: int = 4, n_layers: int = 2,
+                d_ff: int = 128, seed: int = 0, max_len: int = 64) -> TinyBert:  # fmt: skip
+    """種を固定して TinyBert を作る。"""
+    training.seed_everything(seed)
+    return TinyBert(vocab, d_model, n_heads, n_layers, d_ff, max_len)
+
+
+# --- 事前学習のデータ ----------------------------------------------------------
+
+
+def topic_of(sentence, topics: dict[str, str]) -> str | None:
+    """文に最初に現れる「話題の語」の話題 (topics: 語 → 話題)。なければ None。"""
+    for w in sentence:
+        if w in topics:
+            return topics[w]
+    return None
+
+
+def sentence_pairs(sentences, topics: dict[str, str], n_pairs: int, seed: int = 0):
+    """次文予測の組 (文 A, 文 B, ラベル) を作る。ラベル 1 = IsNext、0 = NotNext (半々)。
+
+    生成したコーパスには文章 (文の並び) がないので、同じ話題 (同じ動物、同じ国とその首都・言語 …) の
+    2 文を「続く文」とみなし、違う話題の文を「続かない文」とする。話題のない文は使わない。
+    """
+    n_pairs = positive_int(n_pairs, "n_pairs")
+    by_topic: dict[str, list] = {}
+    for s in sentences:
+        t = topic_of(s, topics)
+        if t is not None:
+            by_topic.setdefault(t, []).append(s)
+    by_topic = {t: ss for t, ss in by_topic.items() if len(ss) >= 2}
+    if len(by_topic) < 2:
+        raise ValueError("話題のある文が足りません (2 文以上の話題が 2 つ以上必要です)")
+    names = sorted(by_topic)
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for i in range(n_pairs):
+        topic = names[rng.integers(len(names))]
+        group = by_topic[topic]
+        a = group[rng.integers(len(group))]
+        if i % 2 == 0:
+            b = group[rng.integers(len(group))]
+            while b is a:
+                b = group[rng.integers(len(group))]
+            pairs.append((a, b, 1))
+        else:
+            other = names[rng.integers(len(names))]
+            while other == topic:
+                other = names[rng.integers(len(names))]
+            pairs.append((a, by_topic[other][rng.integers(len(by_topic[other]))], 0))
+    return pairs
+
+
+# --- 学習と評価 -----------------------------------------------------------------
+
+
+def _mlm_loss(model: TinyBert, hidden, labels):
+    """選んだ位置だけで語彙の得点を計算し、交差エントロピーをとる (ほかの位置は計算もしない)。"""
+    chosen = labels != IGNORE
+    return nn.functional.cross_entropy(model.mlm_logits(hidden[chosen]), labels[chosen])
+
+
+def pretrain(model: TinyBert, pairs, steps: int = 300, batch_size: int = 64, lr: float = 2e-3,
+             seed: int = 0) -> dict[str, list[float]]:  # fmt: skip
+    """穴埋め + 次文予測の損失の和で事前学習する。隠す位置はバッチごとに新しく選ぶ (動的な隠し方)。
+
+    返り値は {"mlm": […], "nsp": […]} (更新ごとの損失)。
+    """
+    steps = positive_int(steps, "steps")
+    batch_size = positive_int(batch_size, "batch_size")
+    device = next(model.parameters()).device
+    data = encode_pairs(model.vocab, [(a, b) for a, b, _ in pairs])
+    labels_nsp = torch.tensor([y for _, _, y in pairs])
+    generator = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    history: dict[str, list[float]] = {"mlm": [], "nsp": []}
+
+    def batches(step):
+        idx = torch.as_tensor(rng.choice(len(pairs), min(batch_size, len(pairs)), replace=False))
+        width = int(data.lengths[idx].max())
+        tokens = data.tokens[idx, :width]
+        masked, labels = mask_tokens(tokens, len(model.vocab), model.vocab.n_special, generator)
+        batch = Batch(masked, data.segments[idx, :width], data.lengths[idx])
+        return [(batch.to(device), labels, labels_nsp[idx])]
+
+    def loss_fn(m, batch, labels, nsp_labels):
+        hidden, _ = m(batch)
+        mlm = _mlm_loss(m, hidden, labels.to(hidden.device))
+        nsp = nn.functional.cross_entropy(m.nsp(m.pooled(hidden)), nsp_labels.to(hidden.device))
+        history["mlm"].append(float(mlm.detach()))
+        history["nsp"].append(float(nsp.detach()))
+        return mlm + nsp
+
+    training.train(model, batches, loss_fn, epochs=steps, lr=lr)
+    return history
+
+
+@torch.no_grad()
+def evaluate_pretraining(model: TinyBert, pairs, seed: int = 0) -> dict[str, float]:
+    """評価用の組での穴埋めの損失 (隠す位置は seed で固定)、穴埋めの正答率、次文予測の正答率。"""
+    model.eval()
+    device = next(model.parameters()).device
+    data = encode_pairs(model.vocab, [(a, b) for a, b, _ in pairs])
+    generator = torch.Generator().manual_seed(seed)
+    masked, labels = mask_tokens(data.tokens, len(model.vocab), model.vocab.n_special, generator)
+    hidden, _ = model(Batch(masked, data.segments, data.lengths).to(device))
+    logits = model.mlm_logits(hidden).cpu()
+    chosen = labels != IGNORE
+    nsp = model.nsp(model.pooled(hidden)).argmax(1).cpu()
+    return {
+        "mlm_loss": float(nn.functional.cross_entropy(logits[chosen], labels[chosen])),
+        "mlm_accuracy": float((logits[chosen].argmax(1) == labels[chosen]).float().mean()),
+        "nsp_accuracy": float((nsp == torch.tensor([y for _, _, y in pairs])).float().mean()),
+    }
+
+
+def unigram_baseline(vocab: Vocabulary, train_sentences, pairs, seed: int = 0) -> float:
+    """語の出現頻度だけで穴埋めを当てる場合の交差エントロピー (評価の組で、同じ隠し方の位置)。
+
+    頻度は学習用の文から数え、1 を足して平滑化する。文脈をまったく使わない予測の損失である。
+    """
+    counts = torch.ones(len(vocab))
+    for s in train_sentences:
+        for i in vocab.encode(s):
+            counts[i] += 1
+    counts[: vocab.n_special] = 0
+    log_p = torch.log(counts / counts.sum())
+    data = encode_pairs(vocab, [(a, b) for a, b, _ in pairs])
+    _, labels = mask_tokens(
+        data.tokens, len(vocab), vocab.n_special, torch.Generator().manual_seed(seed)
+    )
+    return float(-log_p[labels[labels != IGNORE]].mean())
+
+
+@torch.no_grad()
+def fill_mask(model: TinyBert, words: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
+    """[MASK] を 1 つ含む文を 1 文として入力し、その位置の予測の上位 k 語と確率を返す。"""
+    if list(words).count(MASK) != 1:
+        raise ValueError("words はちょうど 1 つの [MASK] を含む必要があります")
+    model.eval()
+    batch = encode_pairs(model.vocab, [(list(words), None)])
+    position = list(words).index(MASK) + 1  # 先頭の [CLS] の分
+    hidden, _ = model(batch.to(next(model.parameters()).device))
+    probs = torch.softmax(model.mlm_logits(hidden)[0, position].cpu(), dim=0)
+    probs[: model.vocab.n_special] = 0
+    top = probs.topk(k)
+    return [
+        (model.vocab.itos[int(i)], float(p)) for p, i in zip(top.values, top.indices, strict=True)
+    ]
+
+
+# --- ファインチューニング ---------------------------------------------------------
+
+
+def scrambled(sentence, rng: np.random.Generator) -> list[str]:
+    """文の語の順番を無作為に並べ替える (最後の句点はそのまま)。元と同じ順になったら並べ直す。"""
+    body, end = (
+        (list(sentence[:-1]), [sentence[-1]]) if sentence[-1] == "。" else (list(sentence), [])
+    )
+    if len(set(body)) < 2:
+        raise ValueError("並べ替えられるほど違う語のない文です")
+    while True:
+        order = rng.permutation(len(body))
+        out = [body[i] for i in order]
+        if out != body:
+            return out + end
+
+
+def acceptability_data(sentences, n: int, seed: int = 0):
+    """文法的な文 (ラベル 1) と、語順を崩した文 (ラベル 0) を半々に含む (文, ラベル) のリスト (CoLA 風)。"""
+    n = positive_int(n, "n", 2)
+    rng = np.random.default_rng(seed)
+    usable = [s for s in sentences if len(set(s[:-1])) >= 3]
+    idx = rng.choice(len(usable), size=n, replace=False)
+    return [
+        (list(usable[i]), 1) if j % 2 == 0 else (scrambled(usable[i], rng), 0)
+        for j, i in enumerate(idx)
+    ]
+
+
+def fine_tune(model: BertClassifier, examples, steps: int = 100, batch_size: int = 32,
+              lr: float = 1e-3, seed: int = 0) -> list[float]:  # fmt: skip
+    """(文, ラベル) の例で分類器全体 (符号化器も) を交差エントロピーで学習する。損失の履歴を返す。"""
+    data = encode_pairs(model.bert.vocab, [(s, None) for s, _ in examples])
+    labels = torch.tensor([y for _, y in examples])
+    rng = np.random.default_rng(seed)
+    device = next(model.parameters()).device
+
+    def batches(step):
+        idx = torch.as_tensor(
+            rng.choice(len(examples), min(batch_size, len(examples)), replace=False)
+        )
+        width = int(data.lengths[idx].max())
+        batch = Batch(data.tokens[idx, :width], data.segments[idx, :width], data.lengths[idx])
+        return [(batch.to(device), labels[idx])]
+
+    def loss_fn(m, batch, y):
+        return nn.functional.cross_entropy(m(batch), y.to(batch.tokens.device))
+
+    return training.train(model, batches, loss_fn, epochs=positive_int(steps, "steps"), lr=lr)
+
+
+@torch.no_grad()
+def classify(model: BertClassifier, sentences) -> np.ndarray:
+    """各文の予測ラベル。"""
+    model.eval()
+    batch = encode_pairs(model.bert.vocab, [(s, None) for s in sentences])
+    return model(batch.to(next(model.parameters()).device)).argmax(1).cpu().numpy()
+
+
+@torch.no_grad()
+def sentence_vectors(model: TinyBert, sentences) -> torch.Tensor:
+    """各文を 1 文として入力し、特殊記号を除く位置の最終の表現を平均した文ベクトル (文数, D)。"""
+    model.eval()
+    batch = encode_pairs(model.vocab, [(list(s), None) for s in sentences])
+    hidden, _ = model(batch.to(next(model.parameters()).device))
+    keep = (batch.tokens >= model.vocab.n_special).to(hidden.device)
+    keep |= batch.tokens == model.vocab.stoi[UNK]
+    summed = (hidden * keep[..., None]).sum(1)
+    return (summed / keep.sum(1, keepdim=True).clamp(min=1)).cpu()
+
+
+def planted_topics(corpus) -> dict[str, str]:
+    """planted_corpus の PlantedCorpus から、話題の語 → 話題 の辞書を作る。
+
+    話題は大きなまとまり: カテゴリー (動物・食べ物・乗り物・道具)、国 (国・首都・言語の語)、人 (性別の対の語)。
+    """
+    topics = {w: name for name, words in corpus.categories.items() for w in words}
+    for male, female, _ in corpus.gender_pairs:
+        topics.update({male: "人", female: "人"})
+    for country, capital, language, _ in corpus.countries:
+        topics.update({country: "国", capital: "国", language: "国"})
+    return topics
+
+
+# --- 文ベクトルの評価 -------------------------------------------------------------
+
+
+def same_label_neighbour_rate(vectors, labels) -> float:
+    """各ベクトルについて、自分以外で最もコサイン類似度の高いベクトルが同じラベルをもつ割合。"""
+    v = torch.as_tensor(np.asarray(vectors, dtype=np.float64))
+    labels = np.asarray(labels)
+    if v.dim() != 2 or v.shape[0] != len(labels) or len(labels) < 2:
+        raise ValueError("vectors は (個数, 次元) で、labels と個数が合う必要があります (2 個以上)")
+    v = v / v.norm(dim=1, keepdim=True).clamp(min=1e-12)
+    sim = v @ v.T
+    sim.fill_diagonal_(-math.inf)
+    nearest = sim.argmax(dim=1).numpy()
+    return float((labels[nearest] == labels).mean())
+
+
+def chance_neighbour_rate(labels) -> float:
+    """最近傍を無作為に選んだときに同じラベルになる確率 (各項目について (同じラベルの数 − 1)/(全体 − 1) の平均)。"""
+    labels = np.asarray(labels)
+    counts = Counter(labels.tolist())
+    return float(np.mean([(counts[x] - 1) / (len(labels) - 1) for x in labels.tolist()]))
+
+
+def pca_2d(vectors) -> np.ndarray:
+    """平均を引いたベクトルを第 1・第 2 主成分の座標 (個数, 2) にする。"""
+    x = np.asarray(vectors, dtype=np.float64)
+    x = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    return x @ vt[:2].T
