@@ -128,3 +128,15 @@ def test_bad_romaji_is_rejected():
         H.romaji_to_kana("xq")
     with pytest.raises(TypeError):
         H.romaji_to_kana(3)
+
+
+def test_reading_the_data_does_not_import_the_ogura_package():
+    """ogura の __init__ は pkg_resources を import する (新しい setuptools にはない) ので、json だけを読む。"""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from deeppsych.data import hyakunin_isshu as h; h.load_poems(); "
+        "assert 'ogura' not in sys.modules and 'pkg_resources' not in sys.modules"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
