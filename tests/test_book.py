@@ -190,3 +190,13 @@ def test_terminology_has_one_word_per_concept(md):
     text = md.read_text(encoding="utf-8")
     found = {bad: good for bad, good in FORBIDDEN_VARIANTS.items() if bad in text}
     assert not found, f"{md.name}: 本書の用語に直す {found}"
+
+
+def test_latex_escapes_symbols_missing_from_the_japanese_font():
+    import latex_glyphs
+    from sphinx.util import texescape
+
+    latex_glyphs.setup(None)
+    escaped = texescape.hlescape("(XᵀX + λI)⁻¹ x₁", "uplatex")
+    assert "ᵀ" not in escaped and "⁻" not in escaped and "₁" not in escaped
+    assert r"\sp{\text{T}}" in escaped
