@@ -147,3 +147,24 @@ def test_translate_returns_symbols():
     assert len(out) == 3 and all(isinstance(t, list) for t in out)
     assert decoded.tokens.shape[0] == 3
     assert np.isfinite(decoded.attention.numpy()).all()
+
+
+def test_token_accuracy_counts_positions_and_is_one_for_a_perfect_model():
+    model, pairs = _model("additive")
+    S.fit(model, pairs, steps=40, batch_size=16)
+    predictions, _ = S.translate(model, [s for s, _ in pairs[:20]], 8)
+    perfect = [(s, p) for (s, _), p in zip(pairs[:20], predictions, strict=True) if p]
+    assert perfect
+    assert S.token_accuracy(model, perfect) == 1.0
+    wrong = [(s, ["j"] * len(p)) for s, p in perfect if "j" not in p]
+    assert S.token_accuracy(model, wrong) == 0.0
+
+
+def test_teacher_forced_accuracy_is_at_least_as_high_as_free_running_on_unseen_items():
+    pairs = reversal.reversal_pairs(400, 3, 10, seed=0)
+    model = S.build_model(pairs, "none", hidden=24, seed=0)
+    S.fit(model, pairs[:300], steps=60, seed=0)
+    unseen = pairs[300:]
+    forced = S.teacher_forced_accuracy(model, unseen)
+    assert 0.0 <= forced <= 1.0
+    assert forced >= S.token_accuracy(model, unseen)

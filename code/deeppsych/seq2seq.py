@@ -272,6 +272,30 @@ def exact_match(model: Seq2Seq, pairs) -> np.ndarray:
     return np.array([p == list(t) for p, (_, t) in zip(predictions, pairs, strict=True)])
 
 
+def token_accuracy(model: Seq2Seq, pairs) -> float:
+    """自由走行の出力と正解を位置ごとに比べた一致率 (出力が短ければ足りない位置は誤り)。"""
+    predictions, _ = translate(model, [s for s, _ in pairs], max(len(t) for _, t in pairs) + 2)
+    hits = sum(
+        sum(p == t for p, t in zip(pred, target, strict=False))
+        for pred, (_, target) in zip(predictions, pairs, strict=True)
+    )
+    return hits / sum(len(t) for _, t in pairs)
+
+
+def teacher_forced_accuracy(model: Seq2Seq, pairs) -> float:
+    """教師強制 (各時刻に正解の直前の記号を与える) での位置ごとの一致率。
+
+    講義のノートブックはこの値を「正答率」と呼んでいたが、実際に使うときの性能 (自由走行) ではない。
+    """
+    device = next(model.parameters()).device
+    src, src_len, tgt = encode_pairs(model, pairs)
+    with torch.no_grad(), training.single_thread():
+        model.eval()
+        logits = model(src.to(device), src_len.to(device), tgt.to(device)).cpu()
+    real = tgt != 0
+    return float(((logits.argmax(dim=2) == tgt) & real).sum() / real.sum())
+
+
 def accuracy_by_length(model: Seq2Seq, pairs, bins) -> np.ndarray:
     """入力の長さの区間 [bins[i], bins[i+1]) ごとの完全一致率。"""
     hits = exact_match(model, pairs)
