@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv book book-cold test lint notebooks check-notebooks pdf pdf-deps clean
+.PHONY: venv book book-cold test lint notebooks check-notebooks colab-check pdf pdf-deps clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -41,6 +41,10 @@ notebooks: $(STAMP)
 
 check-notebooks: $(STAMP)
 	$(PY) .ci/notebooks.py check
+
+# Colab の読者の道筋: リポジトリのない新しい環境に git から入れて、全章の .ipynb を実行する
+colab-check: $(STAMP)
+	$(PY) .ci/colab_check.py
 
 pdf-deps:
 	$(SUDO) apt-get update -q

@@ -32,7 +32,8 @@ def chapters() -> list[Path]:
 
 def install_command(notebook: Path, url: str) -> list[str]:
     """章の最初のセルにある pip install の引数を取り出し、URL だけ差し替える。"""
-    cell = "".join(json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"])
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    cell = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
     spec = re.search(r'f"(deeppsych\[\w+\]) @ git\+\{REPOSITORY\}@\{BRANCH\}"', cell)
     if spec is None or '"google.colab" in sys.modules' not in cell:
         sys.exit(f"{notebook.name}: 最初のセルが Colab 用の install セルではありません")
