@@ -3,6 +3,7 @@
 # make test   : テスト一式
 # make pdf    : 本全体と章ごとの配布資料 PDF (_build/pdf/)。先に make pdf-deps (Debian の TeX)
 # make notebooks / check-notebooks : Colab 用 .ipynb の生成 / 同期の確認
+# make browser-check : できた HTML をヘッドレス Chromium で読む。先に make browser-deps
 PYTHON ?= python3
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
@@ -10,7 +11,7 @@ PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv book book-cold test lint notebooks check-notebooks colab-check pdf pdf-deps clean
+.PHONY: venv book book-cold test lint notebooks check-notebooks colab-check pdf pdf-deps browser-deps browser-check clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -54,6 +55,16 @@ pdf-deps:
 
 pdf: $(STAMP)
 	$(PY) .ci/pdf.py
+
+# ブラウザでの検査: Debian の chromium と、スクリーンショットの日本語用のフォント
+browser-deps:
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	  chromium fonts-ipaexfont
+
+# _build/html を localhost で配信し、全ページを読み込んで検査する (スクリーンショットは _build/screenshots/)
+browser-check: $(STAMP)
+	$(PY) .ci/browser_check.py
 
 clean:
 	rm -rf _build
