@@ -200,3 +200,24 @@ def test_latex_escapes_symbols_missing_from_the_japanese_font():
     escaped = texescape.hlescape("(XᵀX + λI)⁻¹ x₁", "uplatex")
     assert "ᵀ" not in escaped and "⁻" not in escaped and "₁" not in escaped
     assert r"\sp{\text{T}}" in escaped
+
+
+def test_publishing_workflow_runs_the_ci_commands_and_ships_html_and_pdfs():
+    workflow = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    )
+    build = workflow["jobs"]["build"]
+    commands = "\n".join(step.get("run", "") for step in build["steps"])
+    assert "bash .ci/run" in commands  # CI と同じ手順
+    assert "_build/pdf" in commands and "_build/html/pdf" in commands
+    uploads = [
+        s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact")
+    ]
+    assert uploads and uploads[0]["with"]["path"] == "_build/html"
+    assert "download.pytorch.org/whl/cpu" in build["env"]["PIP_EXTRA_INDEX_URL"]
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    # .ci/run は README の make のコマンドだけを呼ぶ
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^make ([\w-]+)$", run, re.M))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert targets and all(re.search(rf"^{t}:", makefile, re.M) for t in targets)
