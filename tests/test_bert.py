@@ -116,7 +116,6 @@ def test_next_sentence_pairs_share_topics(corpus):
 
 
 def test_reduced_pretraining_beats_the_unigram_baseline(corpus, vocab):
-    torch.set_num_threads(1)
     topics = B.planted_topics(corpus)
     train = B.sentence_pairs(corpus.sentences[:2500], topics, 2000, seed=0)
     test = B.sentence_pairs(corpus.sentences[2500:], topics, 200, seed=1)
@@ -144,7 +143,6 @@ def test_scrambled_sentences_keep_words_and_change_order():
 
 
 def test_acceptability_data_and_fine_tuning(corpus, vocab):
-    torch.set_num_threads(1)
     data = B.acceptability_data(corpus.sentences, 40, seed=0)
     assert sum(y for _, y in data) == 20
     clf = B.BertClassifier(B.build_model(vocab, d_model=16, n_heads=2, n_layers=1, d_ff=32))

@@ -160,7 +160,6 @@ def test_attention_maps_shapes_and_padding():
 
 
 def test_reduced_run_memorises_poems():
-    torch.set_num_threads(1)
     pairs = hyakunin_isshu.poem_pairs()[:30]
     model = T.build_model(pairs, d_model=32, n_heads=4, d_ff=64, seed=0)
     losses = S.fit(model, pairs, steps=100, batch_size=30, seed=0)
@@ -169,7 +168,6 @@ def test_reduced_run_memorises_poems():
 
 
 def test_reduced_run_generalises_on_numerals():
-    torch.set_num_threads(1)
     train, test = numerals.numeral_split(2000, 300, seed=0)
     model = T.build_model(train, d_model=32, n_heads=4, d_ff=64, seed=0)
     S.fit(model, train, steps=200, seed=0)

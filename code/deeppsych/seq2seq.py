@@ -251,8 +251,7 @@ def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float
         idx = idx.to(device)
         return [(src[idx], src_len[idx], tgt[idx])]
 
-    with training.single_thread():
-        return training.train(model, batches, _loss, epochs=steps, lr=lr)
+    return training.train(model, batches, _loss, epochs=steps, lr=lr)
 
 
 def translate(model: Seq2Seq, sources, max_len: int | None = None):

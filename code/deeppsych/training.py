@@ -57,7 +57,7 @@ def train(
 ) -> list[float]:
     """素朴な学習ループ。エポックごとの平均損失のリストを返す。
 
-    ``batches(epoch)`` は (入力, 正解) の組を順に返す。``loss_fn(model, inputs, targets)`` は
+    ``batches(epoch)`` は (入力, 正解) の組を順に返す。学習のあいだ CPU のスレッドは 1 つにする。``loss_fn(model, inputs, targets)`` は
     スカラーの損失を返す。テンソルはモデルと同じ装置に移される。
     """
     epochs = positive_int(epochs, "epochs")
@@ -69,6 +69,11 @@ def train(
         raise ValueError(f"optimizer は {sorted(optimisers)} のいずれかです ({optimizer!r})")
     opt = optimisers[optimizer](params, lr=lr, weight_decay=weight_decay)
     device = params[0].device
+    with single_thread():  # 本書のモデルは小さいので、どの学習も 1 スレッドで回す
+        return _run_epochs(model, batches, loss_fn, epochs, opt, device, progress)
+
+
+def _run_epochs(model, batches, loss_fn, epochs, opt, device, progress) -> list[float]:
     history = []
     steps = range(epochs)
     if progress:
