@@ -321,22 +321,10 @@ def train(
     net = (SkipGram if model == "skipgram" else CBOW)(len(vocab), dim).to(device)
     optimiser = torch.optim.Adam(net.parameters(), lr=lr)
 
+    sampler = _Sampler(ids, sentence_ids, keep, noise, window, negatives, rng, generator)
     with single_thread():  # 小さな演算ばかりなので、1 スレッドのほうが速い
         losses, batch_losses, seconds = _fit(
-            net,
-            optimiser,
-            model,
-            ids,
-            sentence_ids,
-            keep,
-            noise,
-            window,
-            negatives,
-            epochs,
-            batch_size,
-            rng,
-            generator,
-            device,
+            net, optimiser, sampler, model, epochs, batch_size, device
         )
     vectors = net.inputs.weight.detach()[: len(vocab)].cpu().numpy().copy()
     contexts = net.outputs.weight.detach().cpu().numpy().copy()
@@ -352,37 +340,41 @@ def train(
     )
 
 
-def _fit(
-    net,
-    optimiser,
-    model,
-    ids,
-    sentence_ids,
-    keep,
-    noise,
-    window,
-    negatives,
-    epochs,
-    batch_size,
-    rng,
-    generator,
-    device,
-):
+@dataclass
+class _Sampler:
+    """学習例の引き方: エポックごとの頻出語の間引き・窓の縮小・並べ替えと、負例の抽出。"""
+
+    ids: np.ndarray
+    sentence_ids: np.ndarray
+    keep: np.ndarray
+    noise: torch.Tensor
+    window: int
+    negatives: int
+    rng: np.random.Generator
+    generator: torch.Generator
+
+    def epoch_examples(self, model: str):
+        """1 エポックぶんの (入力, 出力) の番号。skip-gram は (中心語, 文脈語)、CBOW は (文脈語の表, 中心語)。"""
+        kept = self.rng.random(len(self.ids)) < self.keep[self.ids]
+        words, sents = self.ids[kept], self.sentence_ids[kept]
+        if model == "skipgram":
+            c, o = _window_pairs(sents, self.window, self.rng)
+            order = self.rng.permutation(len(c))
+            return torch.from_numpy(words[c[order]]), torch.from_numpy(words[o[order]])
+        return _cbow_batches(words, sents, self.window, len(self.noise), self.rng)
+
+    def negative_ids(self, n: int) -> torch.Tensor:
+        return sample_negatives(self.noise, (n, self.negatives), self.generator)
+
+
+def _fit(net, optimiser, sampler: _Sampler, model: str, epochs: int, batch_size: int, device):
     losses, batch_losses, start = [], [], time.perf_counter()
     for _ in range(epochs):
-        kept = rng.random(len(ids)) < keep[ids]
-        words, sents = ids[kept], sentence_ids[kept]
-        if model == "skipgram":
-            c, o = _window_pairs(sents, window, rng)
-            order = rng.permutation(len(c))
-            first, second = torch.from_numpy(words[c[order]]), torch.from_numpy(words[o[order]])
-        else:
-            first, second = _cbow_batches(words, sents, window, len(noise), rng)
+        first, second = sampler.epoch_examples(model)
         total = 0.0
         for b in range(0, len(first), batch_size):
             x, y = first[b : b + batch_size].to(device), second[b : b + batch_size].to(device)
-            noise_ids = sample_negatives(noise, (len(y), negatives), generator).to(device)
-            loss = net(x, y, noise_ids)
+            loss = net(x, y, sampler.negative_ids(len(y)).to(device))
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
