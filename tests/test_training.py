@@ -19,9 +19,9 @@ def _mse(model, x, y):
 def test_train_fits_a_linear_map_and_is_reproducible():
     histories, weights = [], []
     for _ in range(2):
-        g = training.seed_everything(0)
-        x, y = _linear_data(g)
-        model = torch.nn.Linear(3, 1)
+        with training.seeded(0) as g:
+            x, y = _linear_data(g)
+            model = torch.nn.Linear(3, 1)
         batches = [(x, y)]
         histories.append(
             training.train(model, lambda epoch, b=batches: b, _mse, epochs=300, lr=0.05)
@@ -33,9 +33,32 @@ def test_train_fits_a_linear_map_and_is_reproducible():
     assert torch.allclose(weights[0], torch.tensor([[1.0, -2.0, 0.5]]), atol=1e-2)
 
 
-def test_default_device_is_usable():
-    device = training.default_device()
-    assert torch.zeros(1, device=device).device.type == device.type
+def test_seeded_is_reproducible_and_leaves_the_global_state_alone():
+    before = torch.random.get_rng_state()
+    with training.seeded(3) as g:
+        a = torch.nn.Linear(4, 2).weight.detach().clone(), torch.rand(2, generator=g)
+    assert torch.equal(torch.random.get_rng_state(), before)
+    with training.seeded(3) as g:
+        b = torch.nn.Linear(4, 2).weight.detach().clone(), torch.rand(2, generator=g)
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    with training.seeded(4):
+        assert not torch.equal(torch.nn.Linear(4, 2).weight, a[0])
+
+
+def test_resolve_device_is_cpu_unless_asked(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert training.resolve_device() == torch.device("cpu")
+    assert training.resolve_device("cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="device"):
+        training.resolve_device("not-a-device")
+    with pytest.raises(TypeError, match="device"):
+        training.resolve_device(3)
+
+
+def test_asking_for_cuda_without_cuda_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="CUDA"):
+        training.resolve_device("cuda")
 
 
 @pytest.mark.parametrize(
@@ -57,9 +80,11 @@ def test_bad_arguments(kwargs, error, message):
         training.train(model, **args)
 
 
-def test_seed_must_be_a_non_negative_integer():
-    with pytest.raises(ValueError, match="seed"):
-        training.seed_everything(-1)
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_seed_must_be_a_non_negative_integer(seed, error):
+    with pytest.raises(error, match="seed"):
+        with training.seeded(seed):
+            pass
 
 
 def test_single_thread_restores_the_thread_count_even_after_an_error():

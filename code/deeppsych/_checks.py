@@ -57,3 +57,12 @@ def positive_int(value, name: str, minimum: int = 1) -> int:
             f"{name} は {minimum} 以上でなければなりません ({value!r} を受け取りました)"
         )
     return int(value)
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """乱数の種: 0 以上の整数。"""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} は 0 以上の整数でなければなりません ({seed!r} を受け取りました)")
+    if seed < 0:
+        raise ValueError(f"{name} は 0 以上の整数でなければなりません ({seed!r} を受け取りました)")
+    return int(seed)

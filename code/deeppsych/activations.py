@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from . import training
 from ._checks import as_float_tensor, positive_int, positive_number
 
 # --- 1 変数の活性化関数 ------------------------------------------------------
@@ -257,9 +258,8 @@ def layer_gradient_norms(
     activation: str, depth: int = 20, width: int = 64, n_samples: int = 256, seed: int = 0
 ) -> torch.Tensor:
     """初期化直後のネットワークで、各層の重みの勾配ノルム (入力側から順に depth 個) を返す。"""
-    generator = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
-    net = deep_network(activation, depth, width)
+    with training.seeded(seed) as generator:
+        net = deep_network(activation, depth, width)
     x = torch.randn(n_samples, width, generator=generator)
     y = torch.randn(n_samples, 1, generator=generator)
     loss = ((net(x) - y) ** 2).mean()

@@ -203,8 +203,8 @@ class BertClassifier(nn.Module):
 def build_model(vocab: Vocabulary, d_model: int = 64, n_heads: int = 4, n_layers: int = 2,
                 d_ff: int = 128, seed: int = 0, max_len: int = 64) -> TinyBert:  # fmt: skip
     """種を固定して TinyBert を作る。"""
-    training.seed_everything(seed)
-    return TinyBert(vocab, d_model, n_heads, n_layers, d_ff, max_len)
+    with training.seeded(seed):
+        return TinyBert(vocab, d_model, n_heads, n_layers, d_ff, max_len)
 
 
 # --- 事前学習のデータ ----------------------------------------------------------

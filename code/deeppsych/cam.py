@@ -260,8 +260,9 @@ def train_scene_cnn(
     scenes_per_epoch = positive_int(scenes_per_epoch, "scenes_per_epoch")
     batch_size = positive_int(batch_size, "batch_size")
     positive_number(lr, "lr")
-    training.seed_everything(seed)
-    model = GapCNN().to(device or training.default_device())
+    device = training.resolve_device(device)
+    with training.seeded(seed):
+        model = GapCNN().to(device)
 
     def batches(epoch: int):
         scenes = digit_scenes.make_scenes(scenes_per_epoch, "train", seed=seed * 1000 + epoch)

@@ -601,9 +601,8 @@ def train_mlp(
         patience = positive_int(patience, "patience")
         if data.x_val.size == 0:
             raise ValueError("早期終了には検証データが必要です (make_curve_data の n_val > 0)")
-    device = training.default_device() if device is None else torch.device(device)
-    with training.single_thread():
-        generator = training.seed_everything(seed)
+    device = training.resolve_device(device)
+    with training.single_thread(), training.seeded(seed) as generator:
         model = make_mlp(hidden, dropout=dropout).to(device)
         opt = torch.optim.Adam(model.parameters(), lr=positive_number(lr, "lr"))
         x_tr = _as_input(data.x_train, device)

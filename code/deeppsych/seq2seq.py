@@ -218,10 +218,10 @@ def build_model(pairs, attention: str, hidden: int = 64, seed: int = 0) -> Seq2S
     """学習データの記号から語彙を作り、種を固定してモデルを作る。"""
     if not pairs:
         raise ValueError("pairs が空です")
-    training.seed_everything(seed)
     src_vocab = Vocabulary(sorted({t for s, _ in pairs for t in s}))
     tgt_vocab = Vocabulary(sorted({t for _, t in pairs for t in t}))
-    return Seq2Seq(src_vocab, tgt_vocab, hidden, attention)
+    with training.seeded(seed):
+        return Seq2Seq(src_vocab, tgt_vocab, hidden, attention)
 
 
 def encode_pairs(model: Seq2Seq, pairs):

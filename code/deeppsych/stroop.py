@@ -366,7 +366,7 @@ def simulate(
         raise TypeError(f"soa はサイクル数の整数でなければなりません ({soa!r})")
     params = params or DynamicsParameters()
     trial_types = _check_trial_types(trial_types)
-    device = torch.device("cpu" if device is None else device)
+    device = training.resolve_device(device)
     colour, word, task, correct = _batch(trial_types, n_trials, device)
     with training.single_thread():
         rt, choice, _ = _run(weights.detached(device), colour, word, task, params, int(soa), seed)

@@ -1,28 +1,27 @@
-"""再現できる学習のための共通部品: 乱数の種、計算装置の選択、素朴な学習ループ。"""
+"""再現できる学習のための共通部品: 乱数の種 (seeded)、計算装置の選択 (resolve_device)、学習ループ (train)。"""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-import numpy as np
 import torch
 
-from ._checks import positive_int
+from ._checks import check_seed, positive_int
 
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Python・NumPy・PyTorch の乱数の種をそろえ、同じ種の torch.Generator を返す。
+@contextmanager
+def seeded(seed: int) -> Iterator[torch.Generator]:
+    """このブロックの中だけ、PyTorch の既定の乱数を seed で始める。抜けると元の状態に戻す。
 
-    モデルを作る前に呼ぶこと (重みの初期値もこの種で決まる)。
+    重みの初期値 (``nn.Linear`` などは既定の乱数を使う) やドロップアウトを seed だけで決めるための囲い。
+    外の乱数の状態を変えないので、章の後のセルの結果が前のセルを呼んだ順に左右されない。
+    ブロックには同じ種の ``torch.Generator`` (データの乱択用) を渡す。
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed は 0 以上の整数でなければなりません ({seed!r})")
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    return torch.Generator().manual_seed(seed)
+    seed = check_seed(seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.default_generator.manual_seed(seed)  # CPU の既定の乱数だけ (CUDA の状態には触れない)
+        yield torch.Generator().manual_seed(seed)
 
 
 @contextmanager
@@ -40,9 +39,22 @@ def single_thread() -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
-def default_device() -> torch.device:
-    """GPU (CUDA) があればそれを、なければ CPU を使う。"""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+def resolve_device(device=None) -> torch.device:
+    """計算装置を決める唯一の場所。既定は CPU。GPU は呼び手が頼んだとき (``device="cuda"``) だけ。
+
+    Colab の GPU ランタイムでも、頼まなければ本のビルドと同じ CPU の数値になる。
+    """
+    if device is None:
+        return torch.device("cpu")
+    if not isinstance(device, str | torch.device):
+        raise TypeError(f"device は 'cpu'、'cuda' などの文字列か torch.device です ({device!r})")
+    try:
+        resolved = torch.device(device)
+    except RuntimeError as err:
+        raise ValueError(f"device {device!r} は PyTorch の装置名ではありません") from err
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} が指定されましたが、この機械では CUDA が使えません")
+    return resolved
 
 
 def train(

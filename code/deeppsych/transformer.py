@@ -299,10 +299,10 @@ def build_model(pairs, d_model: int = 64, n_heads: int = 4, n_layers: int = 1, d
     """学習データの記号から語彙を作り (第 4 章と同じ ``seq2seq.Vocabulary``)、種を固定してモデルを作る。"""
     if not pairs:
         raise ValueError("pairs が空です")
-    training.seed_everything(seed)
     src_vocab = seq2seq.Vocabulary(sorted({t for s, _ in pairs for t in s}))
     tgt_vocab = seq2seq.Vocabulary(sorted({t for _, t in pairs for t in t}))
-    return Transformer(src_vocab, tgt_vocab, d_model, n_heads, n_layers, d_ff, max_len)
+    with training.seeded(seed):
+        return Transformer(src_vocab, tgt_vocab, d_model, n_heads, n_layers, d_ff, max_len)
 
 
 @torch.no_grad()

@@ -22,7 +22,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._checks import positive_int, positive_number
-from .training import default_device, seed_everything, single_thread
+from .training import resolve_device, seeded, single_thread
 
 MODELS = ("cbow", "skipgram")
 
@@ -310,34 +310,33 @@ def train(
     dim, negatives = positive_int(dim, "dim"), positive_int(negatives, "negatives")
     epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
     lr = positive_number(lr, "lr")
-    device = torch.device(device) if device is not None else default_device()
-    generator = seed_everything(seed)
-    rng = np.random.default_rng(seed)
+    device = resolve_device(device)
+    with seeded(seed) as generator:  # 重みの初期値と負例の抽出は seed だけで決まる
+        rng = np.random.default_rng(seed)
+        vocab = Vocabulary.from_sentences(sentences, min_count)
+        ids, sentence_ids = _flatten(sentences, vocab)
+        keep = keep_probabilities(vocab.counts, subsample) if subsample else np.ones(len(vocab))
+        noise = noise_distribution(vocab.counts)
+        net = (SkipGram if model == "skipgram" else CBOW)(len(vocab), dim).to(device)
+        optimiser = torch.optim.Adam(net.parameters(), lr=lr)
 
-    vocab = Vocabulary.from_sentences(sentences, min_count)
-    ids, sentence_ids = _flatten(sentences, vocab)
-    keep = keep_probabilities(vocab.counts, subsample) if subsample else np.ones(len(vocab))
-    noise = noise_distribution(vocab.counts)
-    net = (SkipGram if model == "skipgram" else CBOW)(len(vocab), dim).to(device)
-    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
-
-    sampler = _Sampler(ids, sentence_ids, keep, noise, window, negatives, rng, generator)
-    with single_thread():  # 小さな演算ばかりなので、1 スレッドのほうが速い
-        losses, batch_losses, seconds = _fit(
-            net, optimiser, sampler, model, epochs, batch_size, device
+        sampler = _Sampler(ids, sentence_ids, keep, noise, window, negatives, rng, generator)
+        with single_thread():  # 小さな演算ばかりなので、1 スレッドのほうが速い
+            losses, batch_losses, seconds = _fit(
+                net, optimiser, sampler, model, epochs, batch_size, device
+            )
+        vectors = net.inputs.weight.detach()[: len(vocab)].cpu().numpy().copy()
+        contexts = net.outputs.weight.detach().cpu().numpy().copy()
+        return WordVectors(
+            vocab,
+            vectors,
+            model,
+            losses,
+            np.array(batch_losses),
+            contexts,
+            seconds,
+            len(ids) * epochs / seconds,
         )
-    vectors = net.inputs.weight.detach()[: len(vocab)].cpu().numpy().copy()
-    contexts = net.outputs.weight.detach().cpu().numpy().copy()
-    return WordVectors(
-        vocab,
-        vectors,
-        model,
-        losses,
-        np.array(batch_losses),
-        contexts,
-        seconds,
-        len(ids) * epochs / seconds,
-    )
 
 
 @dataclass
