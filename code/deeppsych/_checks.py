@@ -8,8 +8,11 @@ import numpy as np
 import torch
 
 
-def as_float_tensor(x, name: str = "x", min_dim: int = 1) -> torch.Tensor:
-    """数値の配列を浮動小数点の torch.Tensor にする。空・非数値・次元不足は拒否する。"""
+def as_float_tensor(x, name: str = "x", min_dim: int = 1, finite: bool = True) -> torch.Tensor:
+    """数値の配列を浮動小数点の torch.Tensor にする。空・非数値・次元不足・NaN/±inf は拒否する。
+
+    finite=False は ±inf (マスクなど) を許す。NaN はいつも拒否する。
+    """
     if isinstance(x, torch.Tensor):
         t = x
     else:
@@ -34,6 +37,11 @@ def as_float_tensor(x, name: str = "x", min_dim: int = 1) -> torch.Tensor:
         )
     if t.numel() == 0:
         raise ValueError(f"{name} が空です: 少なくとも 1 つの値が必要です")
+    values = t.detach()
+    if torch.isnan(values).any():
+        raise ValueError(f"{name} に NaN が含まれています (有限の数値が必要です)")
+    if finite and torch.isinf(values).any():
+        raise ValueError(f"{name} に無限大 (inf) が含まれています (有限の数値が必要です)")
     return t
 
 

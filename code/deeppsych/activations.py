@@ -75,13 +75,23 @@ def logit(p) -> torch.Tensor:
 # --- ソフトマックス関数と温度 --------------------------------------------------
 
 
+def _scores(x) -> torch.Tensor:
+    """ソフトマックス関数の入力: 有限の値か、マスクされた位置の −inf (exp(−inf) = 0)。"""
+    x = as_float_tensor(x, finite=False)
+    if torch.isposinf(x.detach()).any():
+        raise ValueError(
+            "x に +inf が含まれています (有限の値か、マスクを表す -inf だけが使えます)"
+        )
+    return x
+
+
 def softmax(x, temperature: float = 1.0, dim: int = -1) -> torch.Tensor:
     """温度 T のソフトマックス関数 s_i = exp(x_i/T) / Σ_j exp(x_j/T)。
 
     最大値を引いてから指数をとるので、±1e4 のような入力でもあふれない。
     T → 0 で勝者専有 (argmax の one-hot)、T → ∞ で一様分布に近づく。
     """
-    x = as_float_tensor(x)
+    x = _scores(x)
     t = positive_number(temperature, "temperature")
     z = x / t
     z = z - z.amax(dim=dim, keepdim=True)
@@ -91,7 +101,7 @@ def softmax(x, temperature: float = 1.0, dim: int = -1) -> torch.Tensor:
 
 def log_softmax(x, temperature: float = 1.0, dim: int = -1) -> torch.Tensor:
     """log s_i = x_i/T − log Σ_j exp(x_j/T) (logsumexp で安定に計算)。"""
-    x = as_float_tensor(x)
+    x = _scores(x)
     t = positive_number(temperature, "temperature")
     z = x / t
     z = z - z.amax(dim=dim, keepdim=True)
