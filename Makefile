@@ -4,14 +4,33 @@
 # make pdf    : 本全体と章ごとの配布資料 PDF (_build/pdf/)。先に make pdf-deps (Debian の TeX)
 # make notebooks / check-notebooks : Colab 用 .ipynb の生成 / 同期の確認
 # make browser-check : できた HTML をヘッドレス Chromium で読む。先に make browser-deps
+# make bench  : 各章の実行時間を、同じカーネルで走らせた基準の仕事との比で計測 (予算を超えたら失敗)
+# make test-fast : 学習を伴わない速いテストだけ (開発中の内側のループ)
 PYTHON ?= python3
+
+# 数値の経路 (DISPATCH): CPU の命令セットが違うと浮動小数点の丸めが変わり、学習したモデルの
+# 行き着く先も変わる。pinned (既定、AVX2 のある x86-64 のとき) は PyTorch・oneDNN・MKL の経路を
+# AVX2 に固定する。default は最も単純な (ベクトル化なしの) 経路、native は機械まかせ。
+# テストのしきい値と本文の主張は、どの経路でも成り立つように、種と経路を振って決めてある。
+DISPATCH ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && [ "$$(uname -m)" = x86_64 ] && echo pinned || echo native)
+ifeq ($(DISPATCH),pinned)
+export ATEN_CPU_CAPABILITY := avx2
+export ONEDNN_MAX_CPU_ISA := AVX2
+export MKL_CBWR := AVX2
+else ifeq ($(DISPATCH),default)
+export ATEN_CPU_CAPABILITY := default
+export ONEDNN_MAX_CPU_ISA := AVX2
+export MKL_CBWR := COMPATIBLE
+else ifneq ($(DISPATCH),native)
+$(error DISPATCH は pinned、default、native のいずれかです)
+endif
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv book book-cold test lint notebooks check-notebooks colab-check pdf pdf-deps browser-deps browser-check clean
+.PHONY: venv book book-cold test test-fast test-dispatch bench lint notebooks check-notebooks colab-check pdf pdf-deps browser-deps browser-check clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -31,7 +50,19 @@ book-cold: $(STAMP)
 	$(MAKE) book
 
 test: $(STAMP)
+	@echo "数値の経路: DISPATCH=$(DISPATCH)"
 	$(PY) -m pytest
+
+# CI はテストをもう一度、別の数値の経路で流す
+test-dispatch: $(STAMP)
+	$(MAKE) test DISPATCH=default
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not book"
+
+# 章を 1 つずつ新しいカーネルで実行し、秒と「基準の仕事との比」を報告する (_build/bench.json)
+bench: $(STAMP)
+	$(PY) .ci/bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check code tests .ci book/_ext benchmarks

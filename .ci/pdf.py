@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chapters import ROOT, chapters  # noqa: E402  (章の一覧はここだけ)
 LATEX = ROOT / "_build" / "latex"
 OUT = ROOT / "_build" / "pdf"
 JB = [str(Path(sys.executable).parent / "jupyter-book")]
@@ -83,13 +84,6 @@ def image_count(pdf: Path) -> int | None:
         return None
     rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
     return sum(1 for r in rows.splitlines()[2:] if " image " in r)
-
-
-def chapters() -> list[Path]:
-    """目次にある、番号つきの章の .md。"""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return [ROOT / f"{f}.md" for f in files if re.fullmatch(r"book/\d\d_\w+", f)]
 
 
 def copy_handout(md: Path, folder: Path) -> list[str]:

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from deeppsych import bert as B
+from deeppsych import similarity
 from deeppsych.data import planted_corpus, scene_captions
 
 
@@ -15,21 +16,21 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def vocab(corpus):
-    return B.Vocabulary.from_sentences(corpus.sentences)
+    return B.make_vocabulary(corpus.sentences)
 
 
 def test_vocabulary_specials_and_unknown_words(vocab):
-    assert vocab.itos[:5] == ["[PAD]", "[CLS]", "[SEP]", "[MASK]", "[UNK]"]
+    assert vocab.words[:5] == ["[PAD]", "[CLS]", "[SEP]", "[MASK]", "[UNK]"]
     assert vocab.n_special == 5
-    assert vocab.encode(["犬", "未知の語"])[1] == vocab.stoi["[UNK]"]
+    assert vocab.encode(["犬", "未知の語"])[1] == vocab.ids["[UNK]"]
     assert vocab.decode(vocab.encode(["犬", "が"])) == ["犬", "が"]
     with pytest.raises(ValueError):
-        B.Vocabulary(["[PAD]"])
+        B.make_vocabulary([["[PAD]"]])
 
 
 def test_pairs_are_cls_a_sep_b_sep_with_segments(vocab):
     batch = B.encode_pairs(vocab, [(["犬", "が"], ["猫", "だ", "。"]), (["犬"], None)])
-    ids = vocab.stoi
+    ids = vocab.ids
     assert batch.tokens[0].tolist() == [ids["[CLS]"], ids["犬"], ids["が"], ids["[SEP]"],
                                         ids["猫"], ids["だ"], ids["。"], ids["[SEP]"]]  # fmt: skip
     assert batch.segments[0].tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
@@ -160,11 +161,11 @@ def test_sentence_vectors_and_neighbour_rates(vocab):
     vectors = B.sentence_vectors(model, [c.tokens for c in caps])
     assert vectors.shape == (50, 16)
     labels = [c.scene_id for c in caps]
-    assert B.chance_neighbour_rate(labels) == pytest.approx(4 / 49)
+    assert similarity.chance_neighbour_rate(labels) == pytest.approx(4 / 49)
     x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
-    assert B.same_label_neighbour_rate(x, [0, 0, 1, 1]) == 1.0
-    assert B.same_label_neighbour_rate(x, [0, 1, 0, 1]) == 0.0
-    xy = B.pca_2d(np.random.default_rng(0).normal(size=(30, 5)) * [5, 3, 1, 1, 1])
+    assert similarity.neighbour_rate(x, [0, 0, 1, 1]) == 1.0
+    assert similarity.neighbour_rate(x, [0, 1, 0, 1]) == 0.0
+    xy = similarity.pca_2d(np.random.default_rng(0).normal(size=(30, 5)) * [5, 3, 1, 1, 1])
     assert xy.shape == (30, 2) and xy[:, 0].var() >= xy[:, 1].var()
     with pytest.raises(ValueError):
-        B.same_label_neighbour_rate(x, [0, 1])
+        similarity.neighbour_rate(x, [0, 1])

@@ -47,5 +47,5 @@ def test_sequence_models_are_built_on_cpu():
     pairs = [(list("123"), list("321")), (list("12"), list("21"))]
     assert _on_cpu(seq2seq.build_model(pairs, attention="none", hidden=8))
     assert _on_cpu(transformer.build_model(pairs, d_model=8, n_heads=2, d_ff=8))
-    vocab = bert.Vocabulary.from_sentences([["犬", "が", "走る"], ["猫", "が", "寝る"]])
+    vocab = bert.make_vocabulary([["犬", "が", "走る"], ["猫", "が", "寝る"]])
     assert _on_cpu(bert.build_model(vocab, d_model=8, n_heads=2, n_layers=1, d_ff=8))

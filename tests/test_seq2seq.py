@@ -15,7 +15,7 @@ def _model(attention, hidden=16, seed=0):
 
 def _mixed_batch(model):
     sources = [list("abc"), list("abcdef"), list("a")]
-    src, lengths = S.pad_batch([model.src_vocab.encode(s, eos=False) for s in sources])
+    src, lengths = S.pad_batch([model.src_vocab.encode(s) for s in sources])
     return src, lengths
 
 
@@ -37,7 +37,7 @@ def test_output_shapes_for_mixed_lengths(attention):
     model, _ = _model(attention)
     src, lengths = _mixed_batch(model)
     tgt, _ = S.pad_batch(
-        [model.tgt_vocab.encode(list("cba")), model.tgt_vocab.encode(list("a"))] * 2
+        [model.tgt_vocab.encode(list("cba"), eos=True), model.tgt_vocab.encode(list("a"), eos=True)] * 2
     )
     logits = model(src[:2].repeat(2, 1), lengths[:2].repeat(2), tgt)
     assert logits.shape == (4, tgt.shape[1], len(model.tgt_vocab))
@@ -48,7 +48,7 @@ def test_attention_is_content_based_it_changes_with_the_encoder_outputs():
     src, lengths = _mixed_batch(model)
     base = model.greedy_decode(src, lengths, 3).attention
     other = src.clone()
-    other[other > 0] = model.src_vocab.stoi["j"]
+    other[other > 0] = model.src_vocab.ids["j"]
     assert not torch.allclose(base, model.greedy_decode(other, lengths, 3).attention)
 
 
@@ -77,10 +77,10 @@ def test_gradients_reach_the_encoder_and_every_parameter_is_initialised(attentio
 def test_teacher_forcing_input_is_the_target_shifted_right():
     model, _ = _model("additive")
     src, lengths = _mixed_batch(model)
-    tgt, _ = S.pad_batch([model.tgt_vocab.encode(list("cba"))] * 3)
+    tgt, _ = S.pad_batch([model.tgt_vocab.encode(list("cba"), eos=True)] * 3)
     # 位置 t の得点は t 以降の正解に依存しない (答えを覗けない)
     changed = tgt.clone()
-    changed[:, 2:] = model.tgt_vocab.stoi["j"]
+    changed[:, 2:] = model.tgt_vocab.ids["j"]
     a, b = model(src, lengths, tgt), model(src, lengths, changed)
     assert torch.allclose(a[:, :2], b[:, :2])
     assert not torch.allclose(a[:, 3], b[:, 3])
@@ -124,9 +124,9 @@ def test_same_seed_gives_identical_models():
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: S.Vocabulary([]), ValueError, "空"),
-        (lambda: S.Vocabulary(list("ab")).encode([]), ValueError, "空の系列"),
-        (lambda: S.Vocabulary(list("ab")).encode(list("abz")), ValueError, "語彙にない"),
+        (lambda: S.make_vocabulary([]), ValueError, "空"),
+        (lambda: S.make_vocabulary(list("ab")).encode([]), ValueError, "空の系列"),
+        (lambda: S.make_vocabulary(list("ab")).encode(list("abz")), ValueError, "語彙にない"),
         (lambda: S.pad_batch([]), ValueError, "空"),
         (lambda: S.build_model([], "additive"), ValueError, "pairs"),
         (lambda: S.Decoder(5, 4, "location"), ValueError, "attention"),

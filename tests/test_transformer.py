@@ -65,8 +65,8 @@ def test_multihead_attention_equals_torch_multiheadattention():
         b, wb = reference(x, x, x, attn_mask=~mask, average_attn_weights=False)
         assert torch.allclose(a, b, atol=1e-12) and torch.allclose(wa, wb, atol=1e-12)
         lengths = torch.tensor([9, 4, 1])
-        a, _ = ours(x, memory, memory, T.padding_mask(lengths, 9))
-        key_padding = ~T.padding_mask(lengths, 9)[:, 0, 0]
+        a, _ = ours(x, memory, memory, T.padding_mask(lengths, 9)[:, None, None, :])
+        key_padding = ~T.padding_mask(lengths, 9)
         b, _ = reference(x, memory, memory, key_padding_mask=key_padding)
         assert torch.allclose(a, b, atol=1e-12)
 

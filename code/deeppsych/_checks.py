@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -74,3 +75,50 @@ def check_seed(seed, name: str = "seed") -> int:
     if seed < 0:
         raise ValueError(f"{name} は 0 以上の整数でなければなりません ({seed!r} を受け取りました)")
     return int(seed)
+
+
+def one_of(value, choices, name: str):
+    """value が choices のどれかであることを確かめて、そのまま返す。"""
+    choices = tuple(choices)
+    if isinstance(value, list | dict | set) or value not in choices:
+        raise ValueError(f"{name} は {choices} のいずれかです ({value!r} を受け取りました)")
+    return value
+
+
+def nonnegative_number(value, name: str) -> float:
+    """0 以上の有限の実数 (正則化の強さ λ、雑音の大きさなど) を float で返す。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} は 0 以上の実数でなければなりません ({value!r} を受け取りました)")
+    if not (value >= 0 and np.isfinite(value)):
+        raise ValueError(
+            f"{name} は 0 以上の有限の値でなければなりません ({value!r} を受け取りました)"
+        )
+    return float(value)
+
+
+def as_float_array(x, name: str, ndim: int) -> np.ndarray:
+    """数値の配列 (リスト、numpy、torch.Tensor) を ndim 次元の float64 の numpy 配列にする。
+
+    検査は ``as_float_tensor`` と同じ (空・非数値・NaN/±inf を拒否)。ただし列が 0 本の行列 (n, 0)
+    (次数 0 の多項式の特徴など) は、行があれば受け付ける。
+    """
+    if ndim == 2 and np.ndim(x) == 2 and np.shape(x)[0] > 0 and np.shape(x)[1] == 0:
+        return np.zeros(np.shape(x))
+    a = as_float_tensor(x, name, min_dim=1).detach().cpu().numpy().astype(np.float64)
+    if a.ndim != ndim:
+        raise ValueError(f"{name} は {ndim} 次元の配列でなければなりません (形 {a.shape})")
+    return a
+
+
+def as_sentences(sentences, name: str = "sentences") -> list[list[str]]:
+    """トークン (文字列) のリストのリスト。空の文は除く。1 文も残らなければ ValueError。"""
+    if isinstance(sentences, str | bytes) or not isinstance(sentences, Sequence):
+        raise TypeError(f"{name} はトークン (文字列) のリストのリストでなければなりません")
+    if any(isinstance(s, str | bytes) or not isinstance(s, Sequence) for s in sentences):
+        raise TypeError(f"{name} の各文はトークン (文字列) のリストでなければなりません")
+    kept = [list(s) for s in sentences if len(s) > 0]
+    if not kept:
+        raise ValueError(f"{name} が空です: 少なくとも 1 つのトークンを含む文が必要です")
+    if not all(isinstance(w, str) for s in kept for w in s):
+        raise TypeError(f"{name} の各文はトークン (文字列) のリストでなければなりません")
+    return kept

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +19,7 @@ from torch import nn
 
 from . import training, transformer
 from ._checks import positive_int
+from .text import Vocabulary, pad_batch, padding_mask
 
 PAD, CLS, SEP, MASK, UNK = "[PAD]", "[CLS]", "[SEP]", "[MASK]", "[UNK]"
 SPECIALS = (PAD, CLS, SEP, MASK, UNK)
@@ -28,37 +27,11 @@ IGNORE = -100  # 損失をとらない位置のラベル (torch の cross_entrop
 EMBED_STD = 0.125  # 埋め込みの初期値の標準偏差 (小さなモデルでは 0.02 だと学習が遅い)
 
 
-class Vocabulary:
-    """語 ⇄ 番号。0–4 は特殊記号 ([PAD] [CLS] [SEP] [MASK] [UNK])。知らない語は [UNK] になる。"""
-
-    def __init__(self, words: Sequence[str]):
-        words = [w for w in dict.fromkeys(words) if w not in SPECIALS]
-        if not words:
-            raise ValueError("語彙が空です: 少なくとも 1 つの語が必要です")
-        self.itos = [*SPECIALS, *words]
-        self.stoi = {w: i for i, w in enumerate(self.itos)}
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    @property
-    def n_special(self) -> int:
-        return len(SPECIALS)
-
-    def encode(self, words: Sequence[str]) -> list[int]:
-        return [self.stoi.get(w, self.stoi[UNK]) for w in words]
-
-    def decode(self, ids) -> list[str]:
-        return [self.itos[int(i)] for i in ids]
-
-    @classmethod
-    def from_sentences(cls, sentences, min_count: int = 1) -> Vocabulary:
-        """文 (語のリスト) の集まりから、出現回数 min_count 以上の語を多い順に並べた語彙を作る。"""
-        counts = Counter(w for s in sentences for w in s)
-        words = [
-            w for w, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])) if c >= min_count
-        ]
-        return cls(words)
+def make_vocabulary(sentences, min_count: int = 1) -> Vocabulary:
+    """文 (語のリスト) の集まりから語彙を作る: 0–4 は特殊記号 ([PAD] [CLS] [SEP] [MASK] [UNK])、
+    続いて出現回数 min_count 以上の語を多い順 (同数なら文字コード順) に並べる。知らない語は [UNK] になる。
+    """
+    return Vocabulary.from_sentences(sentences, min_count, SPECIALS, unknown=UNK, ties="sorted")
 
 
 # --- 入力の組み立て ------------------------------------------------------------
@@ -84,20 +57,16 @@ def encode_pairs(vocab: Vocabulary, pairs) -> Batch:
     for a, b in pairs:
         if len(a) == 0 or (b is not None and len(b) == 0):
             raise ValueError("空の文は入力にできません")
-        ids = [vocab.stoi[CLS], *vocab.encode(a), vocab.stoi[SEP]]
+        ids = [vocab.ids[CLS], *vocab.encode(a), vocab.ids[SEP]]
         seg = [0] * len(ids)
         if b is not None:
-            ids += [*vocab.encode(b), vocab.stoi[SEP]]
+            ids += [*vocab.encode(b), vocab.ids[SEP]]
             seg += [1] * (len(b) + 1)
         rows.append(ids)
         segs.append(seg)
-    lengths = np.array([len(r) for r in rows])
-    tokens = np.zeros((len(rows), lengths.max()), dtype=np.int64)
-    segments = np.zeros_like(tokens)
-    for i, (r, s) in enumerate(zip(rows, segs, strict=True)):
-        tokens[i, : len(r)] = r
-        segments[i, : len(s)] = s
-    return Batch(torch.from_numpy(tokens), torch.from_numpy(segments), torch.from_numpy(lengths))
+    tokens, lengths = pad_batch(rows)
+    segments, _ = pad_batch(segs)
+    return Batch(tokens, segments, lengths)
 
 
 def mask_tokens(tokens: torch.Tensor, vocab_size: int, n_special: int, generator: torch.Generator,
@@ -171,7 +140,9 @@ class TinyBert(nn.Module):
     def forward(self, batch: Batch):
         """各位置の最終の表現 (B, L, D) と、層ごとの注意の重みのリストを返す。"""
         x = self.embed(batch)
-        mask = transformer.padding_mask(batch.lengths.to(x.device), x.shape[1])
+        mask = padding_mask(batch.lengths.to(x.device), x.shape[1])[
+            :, None, None, :
+        ]  # (B, 1, 1, L)
         weights = []
         for layer in self.layers:
             x, w = layer(x, mask)
@@ -347,7 +318,7 @@ def fill_mask(model: TinyBert, words: Sequence[str], k: int = 5) -> list[tuple[s
     probs[: model.vocab.n_special] = 0
     top = probs.topk(k)
     return [
-        (model.vocab.itos[int(i)], float(p)) for p, i in zip(top.values, top.indices, strict=True)
+        (model.vocab.words[int(i)], float(p)) for p, i in zip(top.values, top.indices, strict=True)
     ]
 
 
@@ -373,11 +344,35 @@ def acceptability_data(sentences, n: int, seed: int = 0):
     n = positive_int(n, "n", 2)
     rng = np.random.default_rng(seed)
     usable = [s for s in sentences if len(set(s[:-1])) >= 3]
+    if n > len(usable):
+        raise ValueError(
+            f"n ({n}) が使える文 (違う語を 3 つ以上含む文) の数 ({len(usable)}) より多いです"
+        )
     idx = rng.choice(len(usable), size=n, replace=False)
     return [
         (list(usable[i]), 1) if j % 2 == 0 else (scrambled(usable[i], rng), 0)
         for j, i in enumerate(idx)
     ]
+
+
+def unseen_sentences(sentences, *seen) -> list[list[str]]:
+    """sentences のうち、seen のどの文の集まりにも一字一句同じ形で現れない文 (重複も除き、元の順)。
+
+    評価用の文を、事前学習やファインチューニングで読んだ文と重ならないようにするために使う
+    (型の決まったコーパスでは同じ文が何度も生成されるので、別の種で作っただけでは重なる)。
+    """
+    if isinstance(sentences, str) or len(sentences) == 0:
+        raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
+    excluded = {tuple(s) for group in seen for s in group}
+    out, kept = [], set()
+    for s in sentences:
+        key = tuple(s)
+        if len(key) == 0:
+            raise ValueError("sentences に空の文があります")
+        if key not in excluded and key not in kept:
+            kept.add(key)
+            out.append(list(s))
+    return out
 
 
 def fine_tune(model: BertClassifier, examples, steps: int = 100, batch_size: int = 32,
@@ -417,7 +412,7 @@ def sentence_vectors(model: TinyBert, sentences) -> torch.Tensor:
     batch = encode_pairs(model.vocab, [(list(s), None) for s in sentences])
     hidden, _ = model(batch.to(next(model.parameters()).device))
     keep = (batch.tokens >= model.vocab.n_special).to(hidden.device)
-    keep |= batch.tokens == model.vocab.stoi[UNK]
+    keep |= batch.tokens == model.vocab.ids[UNK]
     summed = (hidden * keep[..., None]).sum(1)
     return (summed / keep.sum(1, keepdim=True).clamp(min=1)).cpu()
 
@@ -433,34 +428,3 @@ def planted_topics(corpus) -> dict[str, str]:
     for country, capital, language, _ in corpus.countries:
         topics.update({country: "国", capital: "国", language: "国"})
     return topics
-
-
-# --- 文ベクトルの評価 -------------------------------------------------------------
-
-
-def same_label_neighbour_rate(vectors, labels) -> float:
-    """各ベクトルについて、自分以外で最もコサイン類似度の高いベクトルが同じラベルをもつ割合。"""
-    v = torch.as_tensor(np.asarray(vectors, dtype=np.float64))
-    labels = np.asarray(labels)
-    if v.dim() != 2 or v.shape[0] != len(labels) or len(labels) < 2:
-        raise ValueError("vectors は (個数, 次元) で、labels と個数が合う必要があります (2 個以上)")
-    v = v / v.norm(dim=1, keepdim=True).clamp(min=1e-12)
-    sim = v @ v.T
-    sim.fill_diagonal_(-math.inf)
-    nearest = sim.argmax(dim=1).numpy()
-    return float((labels[nearest] == labels).mean())
-
-
-def chance_neighbour_rate(labels) -> float:
-    """最近傍を無作為に選んだときに同じラベルになる確率 (各項目について (同じラベルの数 − 1)/(全体 − 1) の平均)。"""
-    labels = np.asarray(labels)
-    counts = Counter(labels.tolist())
-    return float(np.mean([(counts[x] - 1) / (len(labels) - 1) for x in labels.tolist()]))
-
-
-def pca_2d(vectors) -> np.ndarray:
-    """平均を引いたベクトルを第 1・第 2 主成分の座標 (個数, 2) にする。"""
-    x = np.asarray(vectors, dtype=np.float64)
-    x = x - x.mean(axis=0)
-    _, _, vt = np.linalg.svd(x, full_matrices=False)
-    return x @ vt[:2].T

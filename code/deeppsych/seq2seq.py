@@ -19,52 +19,15 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import positive_int
+from ._checks import one_of, positive_int
+from .text import BOS, EOS, PAD, Vocabulary, pad_batch, padding_mask, shift_right
 
-PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 ATTENTIONS = ("none", "additive", "dot", "general")
 
 
-class Vocabulary:
-    """記号 ⇄ 番号。0 = <pad>、1 = <bos>、2 = <eos>。知らない記号は ValueError。"""
-
-    def __init__(self, tokens: Sequence[str]):
-        tokens = list(dict.fromkeys(tokens))
-        if not tokens:
-            raise ValueError("語彙が空です: 少なくとも 1 つの記号が必要です")
-        self.itos = [PAD, BOS, EOS, *tokens]
-        self.stoi = {t: i for i, t in enumerate(self.itos)}
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def encode(self, tokens: Sequence[str], eos: bool = True) -> list[int]:
-        if len(tokens) == 0:
-            raise ValueError("空の系列は符号化できません")
-        unknown = [t for t in tokens if t not in self.stoi or t in (PAD, BOS, EOS)]
-        if unknown:
-            raise ValueError(f"語彙にない記号です: {unknown[:5]}")
-        return [self.stoi[t] for t in tokens] + ([self.stoi[EOS]] if eos else [])
-
-    def decode(self, ids: Sequence[int]) -> list[str]:
-        """<eos> の手前までを記号に戻す。"""
-        out = []
-        for i in ids:
-            if int(i) == self.stoi[EOS]:
-                break
-            out.append(self.itos[int(i)])
-        return out
-
-
-def pad_batch(sequences: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """番号列を <pad>=0 で右詰めし、(B, L) の行列と各系列の長さ (B,) を返す。"""
-    if len(sequences) == 0 or any(len(s) == 0 for s in sequences):
-        raise ValueError("バッチが空か、空の系列を含んでいます")
-    lengths = torch.tensor([len(s) for s in sequences])
-    batch = torch.zeros(len(sequences), int(lengths.max()), dtype=torch.long)
-    for i, s in enumerate(sequences):
-        batch[i, : len(s)] = torch.as_tensor(s)
-    return batch, lengths
+def make_vocabulary(tokens: Sequence[str]) -> Vocabulary:
+    """記号の語彙: 0 = <pad>、1 = <bos>、2 = <eos>、続いて tokens (重複は 1 つに)。知らない記号は ValueError。"""
+    return Vocabulary(list(dict.fromkeys(tokens)), specials=(PAD, BOS, EOS), unknown="raise")
 
 
 class Encoder(nn.Module):
@@ -106,8 +69,7 @@ class MultiplicativeAttention(nn.Module):
 
     def __init__(self, hidden: int, kind: str = "general"):
         super().__init__()
-        if kind not in ("dot", "general"):
-            raise ValueError(f"kind は 'dot' か 'general' です ({kind!r})")
+        one_of(kind, ("dot", "general"), "kind")
         self.W = nn.Linear(hidden, hidden, bias=False) if kind == "general" else nn.Identity()
 
     def forward(self, states, outputs, mask):
@@ -129,8 +91,7 @@ class Decoder(nn.Module):
 
     def __init__(self, vocab_size: int, hidden: int, attention: str):
         super().__init__()
-        if attention not in ATTENTIONS:
-            raise ValueError(f"attention は {ATTENTIONS} のいずれかです ({attention!r})")
+        one_of(attention, ATTENTIONS, "attention")
         self.embed = nn.Embedding(vocab_size, hidden, padding_idx=0)
         self.rnn = nn.GRU(hidden, hidden, batch_first=True)
         self.attention = {
@@ -178,10 +139,7 @@ class Seq2Seq(nn.Module):
 
     def _encode(self, src, lengths):
         outputs, state = self.encoder(src, lengths)
-        mask = (
-            torch.arange(src.shape[1], device=src.device)[None, :] < lengths.to(src.device)[:, None]
-        )
-        return outputs, state, mask
+        return outputs, state, padding_mask(lengths.to(src.device), src.shape[1])
 
     def forward(self, src, lengths, tgt):
         """教師強制: 復号化器の入力は正解を 1 つ右にずらしたもの (<bos> から始まる)。
@@ -189,16 +147,14 @@ class Seq2Seq(nn.Module):
         返り値は各位置の得点 (B, T, V)。位置 t の得点は t 以降の正解を見ない。
         """
         outputs, state, mask = self._encode(src, lengths)
-        bos = torch.full((src.shape[0], 1), self.tgt_vocab.stoi[BOS], device=src.device)
-        inputs = torch.cat([bos, tgt[:, :-1]], dim=1)
-        return self.decoder(inputs, state, outputs, mask)[0]
+        return self.decoder(shift_right(tgt, self.tgt_vocab.ids[BOS]), state, outputs, mask)[0]
 
     @torch.no_grad()
     def greedy_decode(self, src, lengths, max_len: int) -> Decoded:
         """自由走行: 各ステップで最も得点の高い記号を選び、それを次の入力にする。"""
         self.eval()
         outputs, state, mask = self._encode(src, lengths)
-        token = torch.full((src.shape[0], 1), self.tgt_vocab.stoi[BOS], device=src.device)
+        token = torch.full((src.shape[0], 1), self.tgt_vocab.ids[BOS], device=src.device)
         tokens, weights, states = [], [], []
         for _ in range(max_len):
             logits, state, w, s = self.decoder(token, state, outputs, mask)
@@ -218,15 +174,15 @@ def build_model(pairs, attention: str, hidden: int = 64, seed: int = 0) -> Seq2S
     """学習データの記号から語彙を作り、種を固定してモデルを作る。"""
     if not pairs:
         raise ValueError("pairs が空です")
-    src_vocab = Vocabulary(sorted({t for s, _ in pairs for t in s}))
-    tgt_vocab = Vocabulary(sorted({t for _, t in pairs for t in t}))
+    src_vocab = make_vocabulary(sorted({t for s, _ in pairs for t in s}))
+    tgt_vocab = make_vocabulary(sorted({t for _, t in pairs for t in t}))
     with training.seeded(seed):
         return Seq2Seq(src_vocab, tgt_vocab, hidden, attention)
 
 
 def encode_pairs(model: Seq2Seq, pairs):
-    src, src_len = pad_batch([model.src_vocab.encode(s, eos=False) for s, _ in pairs])
-    tgt, _ = pad_batch([model.tgt_vocab.encode(t) for _, t in pairs])
+    src, src_len = pad_batch([model.src_vocab.encode(s) for s, _ in pairs])
+    tgt, _ = pad_batch([model.tgt_vocab.encode(t, eos=True) for _, t in pairs])
     return src, src_len, tgt
 
 
@@ -257,12 +213,12 @@ def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float
 def translate(model: Seq2Seq, sources, max_len: int | None = None):
     """記号列のリストを自由走行で変換する。(出力の記号列のリスト, Decoded) を返す。"""
     device = next(model.parameters()).device
-    src, src_len = pad_batch([model.src_vocab.encode(s, eos=False) for s in sources])
+    src, src_len = pad_batch([model.src_vocab.encode(s) for s in sources])
     max_len = max_len or int(src_len.max()) + 3
     with training.single_thread():
         decoded = model.greedy_decode(src.to(device), src_len.to(device), max_len)
     tokens = decoded.tokens.cpu().tolist()
-    return [model.tgt_vocab.decode(t) for t in tokens], decoded
+    return [model.tgt_vocab.decode(t, stop=EOS) for t in tokens], decoded
 
 
 def exact_match(model: Seq2Seq, pairs) -> np.ndarray:

@@ -262,3 +262,50 @@ def answer_by_similarity(targets, choices, model: str = "use", reference=None):
     c = c.reshape(len(targets), n_choices, -1)
     scores = cosine(t[:, None, :].expand_as(c), c)
     return scores.argmax(dim=1), scores
+
+
+# --- 埋め込みの集合の要約: 同じラベルの最近傍の割合と、主成分の地図 ----------------------------
+# (word2vec の book/03_word2vec.md と BERT の文ベクトルの book/05_bert.md が使う)
+
+
+def neighbour_rate(vectors, labels, k: int = 1) -> float:
+    """各ベクトルについて、コサイン類似度で最も近い k 個 (自分を除く) のうち同じラベルのものの割合の平均。
+
+    k = 1 なら「最近傍が同じラベル」の割合。類似度が同じなら先に並んだものを近いとみなす。
+    """
+    v = as_float_tensor(vectors, "vectors", min_dim=2).to(torch.float64)
+    labels = np.asarray(labels)
+    if v.dim() != 2 or v.shape[0] != len(labels) or len(labels) < 2:
+        raise ValueError("vectors は (個数, 次元) で、labels と個数が合う必要があります (2 個以上)")
+    k = positive_int(k, "k")
+    if k >= len(labels):
+        raise ValueError(f"k ({k}) はベクトルの個数 ({len(labels)}) より小さくなければなりません")
+    unit = v / torch.linalg.vector_norm(v, dim=1, keepdim=True).clamp(min=_TINY)
+    sims = unit @ unit.T
+    sims.fill_diagonal_(-math.inf)
+    neighbours = torch.argsort(-sims, dim=1, stable=True)[:, :k].numpy()
+    return float((labels[neighbours] == labels[:, None]).mean())
+
+
+def chance_neighbour_rate(labels) -> float:
+    """最近傍を無作為に選んだときに同じラベルになる確率 (各項目の (同じラベルの数 − 1)/(全体 − 1) の平均)。"""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or len(labels) < 2:
+        raise ValueError("labels は 2 個以上のラベルの 1 次元の並びでなければなりません")
+    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    return float(np.mean((counts[inverse] - 1) / (len(labels) - 1)))
+
+
+def pca_2d(vectors) -> np.ndarray:
+    """平均を引いたベクトルを第 1・第 2 主成分の座標 (個数, 2) にする (図に描くので numpy で返す)。
+
+    主成分の向きの符号は任意なので、最初の項目が両軸とも 0 以上の側に来る向きにそろえる
+    (同じデータからはいつも同じ向きの図になる)。
+    """
+    x = as_float_tensor(vectors, "vectors", min_dim=2).detach().cpu().numpy().astype(np.float64)
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"vectors は 2 個以上のベクトルの (個数, 次元) の行列です (形 {x.shape})")
+    x = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    projected = x @ vt[:2].T
+    return projected * np.where(projected[0] < 0, -1.0, 1.0)

@@ -24,6 +24,7 @@ from torch import nn
 
 from . import activations, seq2seq, training
 from ._checks import positive_int
+from .text import BOS, Vocabulary, pad_batch, padding_mask, shift_right
 
 # --- 注意 ----------------------------------------------------------------------
 
@@ -55,12 +56,6 @@ def causal_mask(length: int, device=None) -> torch.Tensor:
     """(length, length) の下三角の真偽値行列: 位置 t は 0..t にだけ注意できる (未来を隠す)。"""
     length = positive_int(length, "length")
     return torch.ones(length, length, dtype=torch.bool, device=device).tril()
-
-
-def padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
-    """(B, 1, 1, max_len): 各系列の実際の記号の位置が True (パディングには注意しない)。"""
-    positions = torch.arange(max_len, device=lengths.device)
-    return (positions[None, :] < lengths[:, None])[:, None, None, :]
 
 
 class MultiHeadAttention(nn.Module):
@@ -208,14 +203,6 @@ class DecoderLayer(nn.Module):
 # --- 符号化器・復号化器モデル ----------------------------------------------------
 
 
-def shift_right(tgt: torch.Tensor, bos: int) -> torch.Tensor:
-    """復号化器の入力: 正解 (B, T) を 1 つ右にずらし、先頭に <bos> を置く。位置 t には正解の t−1 番目。"""
-    if tgt.dim() != 2:
-        raise ValueError(f"tgt は (B, T) の行列でなければなりません ({tuple(tgt.shape)})")
-    start = torch.full((tgt.shape[0], 1), bos, dtype=tgt.dtype, device=tgt.device)
-    return torch.cat([start, tgt[:, :-1]], dim=1)
-
-
 @dataclass
 class AttentionMaps:
     """各層の注意の重み。どれも層ごとのリストで、要素は (B, h, 行, 列)。"""
@@ -228,7 +215,7 @@ class AttentionMaps:
 class Transformer(nn.Module):
     """符号化器・復号化器の Transformer (Vaswani et al. 2017 の小型版、ドロップアウトなし)。"""
 
-    def __init__(self, src_vocab: seq2seq.Vocabulary, tgt_vocab: seq2seq.Vocabulary,
+    def __init__(self, src_vocab: Vocabulary, tgt_vocab: Vocabulary,
                  d_model: int = 64, n_heads: int = 4, n_layers: int = 1, d_ff: int = 128,
                  max_len: int = 64):  # fmt: skip
         super().__init__()
@@ -256,7 +243,7 @@ class Transformer(nn.Module):
 
     def encode(self, src, lengths):
         """符号化器: (記憶 (B, S, D), パディングのマスク, 層ごとの自己注意の重み)。"""
-        mask = padding_mask(lengths.to(src.device), src.shape[1])
+        mask = padding_mask(lengths.to(src.device), src.shape[1])[:, None, None, :]  # (B, 1, 1, S)
         x, weights = self._embed(self.src_embed, src), []
         for layer in self.encoder:
             x, w = layer(x, mask)
@@ -277,7 +264,7 @@ class Transformer(nn.Module):
     def forward(self, src, lengths, tgt):
         """教師強制: 復号化器の入力は shift_right(tgt)。位置 t の得点は正解の t 番目以降を見ない。"""
         memory, mask, _ = self.encode(src, lengths)
-        return self.decode(shift_right(tgt, self.tgt_vocab.stoi[seq2seq.BOS]), memory, mask)[0]
+        return self.decode(shift_right(tgt, self.tgt_vocab.ids[BOS]), memory, mask)[0]
 
     @torch.no_grad()
     def greedy_decode(self, src, lengths, max_len: int) -> seq2seq.Decoded:
@@ -287,7 +274,7 @@ class Transformer(nn.Module):
         """
         self.eval()
         memory, mask, _ = self.encode(src, lengths)
-        tokens = torch.full((src.shape[0], 1), self.tgt_vocab.stoi[seq2seq.BOS], device=src.device)
+        tokens = torch.full((src.shape[0], 1), self.tgt_vocab.ids[BOS], device=src.device)
         for _ in range(max_len):
             logits, _, cross, states = self.decode(tokens, memory, mask)
             tokens = torch.cat([tokens, logits[:, -1].argmax(dim=1, keepdim=True)], dim=1)
@@ -296,11 +283,11 @@ class Transformer(nn.Module):
 
 def build_model(pairs, d_model: int = 64, n_heads: int = 4, n_layers: int = 1, d_ff: int = 128,
                 seed: int = 0, max_len: int = 64) -> Transformer:  # fmt: skip
-    """学習データの記号から語彙を作り (第 4 章と同じ ``seq2seq.Vocabulary``)、種を固定してモデルを作る。"""
+    """学習データの記号から語彙を作り (第 4 章と同じ ``seq2seq.make_vocabulary``)、種を固定してモデルを作る。"""
     if not pairs:
         raise ValueError("pairs が空です")
-    src_vocab = seq2seq.Vocabulary(sorted({t for s, _ in pairs for t in s}))
-    tgt_vocab = seq2seq.Vocabulary(sorted({t for _, t in pairs for t in t}))
+    src_vocab = seq2seq.make_vocabulary(sorted({t for s, _ in pairs for t in s}))
+    tgt_vocab = seq2seq.make_vocabulary(sorted({t for _, t in pairs for t in t}))
     with training.seeded(seed):
         return Transformer(src_vocab, tgt_vocab, d_model, n_heads, n_layers, d_ff, max_len)
 
@@ -313,10 +300,10 @@ def attention_maps(model: Transformer, source, target) -> AttentionMaps:
     """
     model.eval()
     device = next(model.parameters()).device
-    src, lengths = seq2seq.pad_batch([model.src_vocab.encode(source, eos=False)])
-    tgt, _ = seq2seq.pad_batch([model.tgt_vocab.encode(target)])
+    src, lengths = pad_batch([model.src_vocab.encode(source)])
+    tgt, _ = pad_batch([model.tgt_vocab.encode(target, eos=True)])
     memory, mask, enc = model.encode(src.to(device), lengths.to(device))
-    inputs = shift_right(tgt.to(device), model.tgt_vocab.stoi[seq2seq.BOS])
+    inputs = shift_right(tgt.to(device), model.tgt_vocab.ids[BOS])
     _, dec_self, cross, _ = model.decode(inputs, memory, mask)
     return AttentionMaps(
         [w.cpu() for w in enc], [w.cpu() for w in dec_self], [w.cpu() for w in cross]

@@ -10,86 +10,34 @@ Mikolov, Sutskever, Chen, Corrado & Dean (2013b, NeurIPS, arXiv:1310.4546) の�
 
 from __future__ import annotations
 
-import functools
 import time
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import positive_int, positive_number
+from ._checks import as_sentences, one_of, positive_int, positive_number
+from .text import Vocabulary, tokenize  # noqa: F401  (book/03_word2vec.md は word2vec.tokenize と呼ぶ)
 from .training import resolve_device, seeded, single_thread
+from .word_vectors import (  # noqa: F401  (学習したベクトルの調べ方。章は word2vec.analogy などと呼ぶ)
+    WordVectors,
+    analogy,
+    analogy_accuracy,
+    category_purity,
+    most_similar,
+    offset_consistency,
+    pca_2d,
+    similarity_agreement,
+    typical_contexts,
+)
 
 MODELS = ("cbow", "skipgram")
 
 # ---------------------------------------------------------------------------
-# 語彙と文脈窓
+# 文脈窓 (語彙は text.Vocabulary)
 # ---------------------------------------------------------------------------
-
-
-class Vocabulary:
-    """単語 ↔ 番号の対応と、各単語の出現回数。"""
-
-    def __init__(self, words: Sequence[str], counts: Sequence[int] | None = None):
-        words = list(words)
-        if not words:
-            raise ValueError("語彙が空です: 少なくとも 1 つの単語が必要です")
-        if len(set(words)) != len(words):
-            raise ValueError("語彙に同じ単語が 2 回以上あります")
-        self.words = words
-        self.ids = {w: i for i, w in enumerate(words)}
-        self.counts = np.ones(len(words), dtype=np.int64) if counts is None else np.asarray(counts)
-        if self.counts.shape != (len(words),) or (self.counts < 1).any():
-            raise ValueError("counts は単語と同じ数の 1 以上の整数でなければなりません")
-
-    @classmethod
-    def from_sentences(cls, sentences, min_count: int = 1) -> Vocabulary:
-        """出現回数の多い順 (同数なら先に現れた順) に番号をつける。min_count 回未満の語は捨てる。"""
-        sentences = _check_sentences(sentences)
-        min_count = positive_int(min_count, "min_count")
-        counts = Counter(w for s in sentences for w in s)
-        first = {}
-        for s in sentences:
-            for w in s:
-                first.setdefault(w, len(first))
-        kept = sorted(
-            (w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], first[w])
-        )
-        if not kept:
-            raise ValueError(f"min_count={min_count} 回以上現れる単語がありません")
-        return cls(kept, [counts[w] for w in kept])
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def __contains__(self, word) -> bool:
-        return word in self.ids
-
-    def index(self, word: str) -> int:
-        """単語の番号。語彙にない単語は KeyError (その単語を名指しする)。"""
-        if word not in self.ids:
-            raise KeyError(f"語彙にない単語です: {word!r}")
-        return self.ids[word]
-
-    def encode(self, tokens) -> np.ndarray:
-        """トークン列を番号の配列にする (語彙にない語は飛ばす: min_count で捨てた語など)。"""
-        return np.array([self.ids[w] for w in tokens if w in self.ids], dtype=np.int64)
-
-
-def _check_sentences(sentences) -> list[list[str]]:
-    if isinstance(sentences, str) or not isinstance(sentences, Sequence):
-        raise TypeError("sentences はトークン (文字列) のリストのリストでなければなりません")
-    sentences = [list(s) for s in sentences if len(s) > 0]
-    if not sentences:
-        raise ValueError("コーパスが空です: 少なくとも 1 つの単語を含む文が必要です")
-    for s in sentences:
-        if not all(isinstance(w, str) for w in s):
-            raise TypeError("各文はトークン (文字列) のリストでなければなりません")
-    return sentences
 
 
 def _check_window(window) -> int:
@@ -172,7 +120,7 @@ def keep_probabilities(counts, threshold: float = 1e-3) -> np.ndarray:
 
 
 def _flatten(sentences, vocab: Vocabulary):
-    encoded = [vocab.encode(s) for s in sentences]
+    encoded = [np.asarray(vocab.encode(s), dtype=np.int64) for s in sentences]
     ids = np.concatenate(encoded)
     sentence_ids = np.repeat(np.arange(len(encoded)), [len(e) for e in encoded])
     return ids, sentence_ids
@@ -254,36 +202,6 @@ class CBOW(nn.Module):
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class WordVectors:
-    """学習した単語ベクトル (入力側の埋め込み) と学習の記録。"""
-
-    vocab: Vocabulary
-    vectors: np.ndarray
-    model: str = ""
-    losses: list[float] = field(default_factory=list)
-    batch_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    contexts: np.ndarray | None = None  # 出力側 (文脈) のベクトル v'_w
-    seconds: float = 0.0
-    tokens_per_second: float = 0.0
-
-    def __post_init__(self):
-        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-        self.unit = self.vectors / np.maximum(norms, 1e-12)
-
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self.vectors[self.vocab.index(word)]
-
-    def cosine(self, a: str, b: str) -> float:
-        """2 語のコサイン類似度。"""
-        return float(self.unit[self.vocab.index(a)] @ self.unit[self.vocab.index(b)])
-
-    def cosine_matrix(self, words) -> np.ndarray:
-        """words のすべての対のコサイン類似度 (len(words) × len(words))。"""
-        unit = self.unit[[self.vocab.index(w) for w in words]]
-        return unit @ unit.T
-
-
 def train(
     sentences,
     model: str = "skipgram",
@@ -303,9 +221,8 @@ def train(
     エポックごとに、頻出語を式 5 で間引き、窓の幅を無作為に縮め、組を混ぜてミニバッチにする。
     負例は各組に ``negatives`` 個、雑音分布 U(w)^{3/4}/Z から引く。
     """
-    if model not in MODELS:
-        raise ValueError(f"model は {MODELS} のいずれかです ({model!r})")
-    sentences = _check_sentences(sentences)
+    one_of(model, MODELS, "model")
+    sentences = as_sentences(sentences)
     window = _check_window(window)
     dim, negatives = positive_int(dim, "dim"), positive_int(negatives, "negatives")
     epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
@@ -313,7 +230,9 @@ def train(
     device = resolve_device(device)
     with seeded(seed) as generator:  # 重みの初期値と負例の抽出は seed だけで決まる
         rng = np.random.default_rng(seed)
-        vocab = Vocabulary.from_sentences(sentences, min_count)
+        vocab = Vocabulary.from_sentences(
+            sentences, min_count, unknown="skip"
+        )  # min_count 未満の語は飛ばす
         ids, sentence_ids = _flatten(sentences, vocab)
         keep = keep_probabilities(vocab.counts, subsample) if subsample else np.ones(len(vocab))
         noise = noise_distribution(vocab.counts)
@@ -398,135 +317,8 @@ def _cbow_batches(words, sents, window: int, pad: int, rng):
 
 
 # ---------------------------------------------------------------------------
-# 学習したベクトルを調べる
+# 標準の実装 (gensim) で同じコーパスを学習する
 # ---------------------------------------------------------------------------
-
-
-def most_similar(wv: WordVectors, word: str, topn: int = 5, exclude=()) -> list[tuple[str, float]]:
-    """コサイン類似度の高い順に topn 語 (word 自身と exclude は除く)。"""
-    return _nearest(wv, wv.unit[wv.vocab.index(word)], topn, {word, *exclude})
-
-
-def analogy(
-    wv: WordVectors, a: str, b: str, c: str, topn: int = 1, exclude_inputs: bool = True
-) -> list[tuple[str, float]]:
-    """類推 a : b = c : ? を、b − a + c に最も近い語で答える (3CosAdd)。
-
-    例: analogy(wv, "男", "王", "女") → 女王。Mikolov らの評価と同じく、ふつうは問題の 3 語
-    a, b, c を答えの候補から除く。``exclude_inputs=False`` にすると除かない。
-    """
-    query = wv.unit[wv.vocab.index(b)] - wv.unit[wv.vocab.index(a)] + wv.unit[wv.vocab.index(c)]
-    exclude = {a, b, c} if exclude_inputs else set()
-    return _nearest(wv, query / np.linalg.norm(query), topn, exclude)
-
-
-def _nearest(wv: WordVectors, query: np.ndarray, topn: int, exclude) -> list[tuple[str, float]]:
-    topn = positive_int(topn, "topn")
-    scores = wv.unit @ query
-    for w in exclude:
-        if w in wv.vocab:
-            scores[wv.vocab.index(w)] = -np.inf
-    best = np.argsort(-scores, kind="stable")[:topn]
-    return [(wv.vocab.words[i], float(scores[i])) for i in best]
-
-
-def analogy_accuracy(
-    wv: WordVectors, questions: dict, exclude_inputs: bool = True
-) -> dict[str, float]:
-    """関係の種類ごとの類推の正答率。questions は 種類 → [(a, b, c, d), …] (a:b = c:d)。"""
-    return {
-        name: float(
-            np.mean([analogy(wv, a, b, c, 1, exclude_inputs)[0][0] == d for a, b, c, d in qs])
-        )
-        for name, qs in questions.items()
-    }
-
-
-def typical_contexts(wv: WordVectors, word: str, topn: int = 5) -> list[tuple[str, float]]:
-    """word の周りに現れるとモデルが予測する語を、入力側と出力側のベクトルの内積 v_word · v'_c の
-    大きい順に返す。負例サンプリングの最適解ではこの内積は (自己相互情報量 − log k) に近い
-    (Levy & Goldberg, 2014)。入力側どうしの類似度が「同じ種類の語」を表すのに対し、
-    こちらは「一緒に使う語」を表す。
-    """
-    if wv.contexts is None:
-        raise ValueError(
-            "この WordVectors には出力側のベクトルがありません (train で学習したものを使う)"
-        )
-    scores = wv.contexts @ wv.vectors[wv.vocab.index(word)]
-    best = np.argsort(-scores, kind="stable")[: positive_int(topn, "topn")]
-    return [(wv.vocab.words[i], float(scores[i])) for i in best]
-
-
-def offset_consistency(wv: WordVectors, pairs) -> float:
-    """対 (a, b) の差ベクトル b − a が互いにどれだけ平行かを、各差ベクトルと平均の差ベクトルの
-    コサイン類似度の平均で測る (1 なら完全に平行)。"""
-    offsets = np.stack([wv.unit[wv.vocab.index(b)] - wv.unit[wv.vocab.index(a)] for a, b in pairs])
-    mean = offsets.mean(axis=0)
-    cosines = offsets @ mean / (np.linalg.norm(offsets, axis=1) * np.linalg.norm(mean))
-    return float(cosines.mean())
-
-
-def category_purity(wv: WordVectors, labels: dict[str, str], k: int = 3) -> float:
-    """labels の各語について、labels の語のなかの最近傍 k 語が同じカテゴリーである割合。"""
-    words = [w for w in labels if w in wv.vocab]
-    if len(words) < 2:
-        raise ValueError("labels に語彙の単語が 2 つ以上必要です")
-    unit = wv.unit[[wv.vocab.index(w) for w in words]]
-    sims = unit @ unit.T
-    np.fill_diagonal(sims, -np.inf)
-    neighbours = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-    same = [
-        [labels[words[j]] == labels[w] for j in row]
-        for w, row in zip(words, neighbours, strict=True)
-    ]
-    return float(np.mean(same))
-
-
-def pca_2d(wv: WordVectors, words) -> np.ndarray:
-    """words のベクトルを中心化し、主成分分析で 2 次元に射影する (形 (len(words), 2))。"""
-    x = np.stack([wv[w] for w in words]).astype(np.float64)
-    x = x - x.mean(axis=0)
-    _, _, vt = np.linalg.svd(x, full_matrices=False)
-    projected = x @ vt[:2].T
-    # 符号は任意なので、最初の語が右上に来る向きにそろえる (図を毎回同じ向きにする)
-    return projected * np.where(projected[0] < 0, -1.0, 1.0)
-
-
-def similarity_agreement(first: WordVectors, second: WordVectors, words) -> float:
-    """2 つのモデルで、words のすべての対のコサイン類似度の順位相関 (Spearman)。"""
-    from scipy.stats import spearmanr
-
-    words = list(words)
-    if len(words) < 3:
-        raise ValueError("words は 3 語以上必要です")
-    upper = np.triu_indices(len(words), k=1)
-    a, b = first.cosine_matrix(words)[upper], second.cosine_matrix(words)[upper]
-    return float(spearmanr(a, b).statistic)
-
-
-# ---------------------------------------------------------------------------
-# 外部の道具: 形態素解析 (Sudachi) と標準の実装 (gensim)
-# ---------------------------------------------------------------------------
-
-
-def tokenize(text: str, mode: str = "C") -> list[str]:
-    """Sudachi (sudachipy + sudachidict_core) で日本語を単語に分ける。
-
-    mode は分割単位: A (短い), B (中間), C (長い: 固有表現や複合語をまとめる)。
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"text は文字列でなければなりません ({type(text).__name__})")
-    if mode not in ("A", "B", "C"):
-        raise ValueError(f"mode は 'A', 'B', 'C' のいずれかです ({mode!r})")
-    return [m.surface() for m in _sudachi(mode).tokenize(text)]
-
-
-@functools.lru_cache(maxsize=3)
-def _sudachi(mode: str):
-    """辞書の読み込みは重いので、分割単位ごとに 1 度だけ作って使い回す。"""
-    from sudachipy import Dictionary
-
-    return Dictionary(dict="core").tokenizer(mode)
 
 
 def train_gensim(
@@ -544,11 +336,10 @@ def train_gensim(
 
     1 スレッドで動かすので、同じ seed なら同じ結果になる。
     """
-    if model not in MODELS:
-        raise ValueError(f"model は {MODELS} のいずれかです ({model!r})")
+    one_of(model, MODELS, "model")
     from gensim.models import Word2Vec
 
-    sentences = _check_sentences(sentences)
+    sentences = as_sentences(sentences)
     start = time.perf_counter()
     w2v = Word2Vec(
         sentences,
@@ -565,7 +356,7 @@ def train_gensim(
     )
     seconds = time.perf_counter() - start
     words = list(w2v.wv.index_to_key)
-    vocab = Vocabulary(words, [w2v.wv.get_vecattr(w, "count") for w in words])
+    vocab = Vocabulary(words, counts=[w2v.wv.get_vecattr(w, "count") for w in words])
     n_tokens = sum(len(s) for s in sentences)
     return WordVectors(
         vocab,
