@@ -256,3 +256,137 @@ def test_stroop_1935_numbers_are_consistent():
 def test_simulation_runs_on_gpu(trained):
     out = S.simulate(trained.weights, n_trials=200, seed=0, device="cuda")
     assert out.interference(CN) > out.interference(WR)
+
+
+# ---------------------------------------------------------------- 誤った入力 (issue 13.5)
+_W = S.figure3_weights()
+_X = torch.tensor([1.0, 0.0])
+_FIT = S.RTFit(20.0, 100.0, 0.99, np.zeros(6))
+_NAN = torch.tensor([float("nan"), 0.0])
+_PARAMS = S.DynamicsParameters()
+
+BAD_CALLS = {
+    "hidden_drive NaN": (lambda: S.hidden_drive(_W, _NAN, _X, _X), ValueError, "colour.*NaN"),
+    "hidden_drive inf": (
+        lambda: S.hidden_drive(_W, _X, torch.tensor([float("inf"), 0]), _X),
+        ValueError,
+        "word.*inf",
+    ),
+    "hidden_drive 3 units": (lambda: S.hidden_drive(_W, torch.ones(3), _X, _X), ValueError, "2"),
+    "hidden_drive shapes": (
+        lambda: S.hidden_drive(_W, torch.ones(4, 2), _X, _X),
+        ValueError,
+        "形が揃って",
+    ),
+    "hidden_drive string": (lambda: S.hidden_drive(_W, "red", _X, _X), TypeError, "colour"),
+    "hidden_drive empty": (lambda: S.hidden_drive(_W, torch.ones(0, 2), _X, _X), ValueError, "空"),
+    "feedforward weights": (lambda: S.feedforward("w", _X, _X, _X), TypeError, "StroopWeights"),
+    "feedforward bool": (
+        lambda: S.feedforward(_W, torch.tensor([True, False]), _X, _X),
+        TypeError,
+        "colour",
+    ),
+    "p_correct weights": (lambda: S.p_correct(None), TypeError, "StroopWeights"),
+    "network seed": (lambda: S.StroopNetwork(seed=-1), ValueError, "seed"),
+    "network init nan": (lambda: S.StroopNetwork(init_scale=float("nan")), ValueError, "init"),
+    "train seed": (lambda: S.train_network(epochs=1, seed="0"), TypeError, "seed"),
+    "train lr nan": (lambda: S.train_network(epochs=1, lr=float("nan")), ValueError, "lr"),
+    "train epochs": (lambda: S.train_network(epochs=0), ValueError, "epochs"),
+    "params tau nan": (lambda: S.DynamicsParameters(tau=float("nan")), ValueError, "tau"),
+    "params threshold inf": (
+        lambda: S.DynamicsParameters(threshold=float("inf")),
+        ValueError,
+        "threshold",
+    ),
+    "params rate nan": (lambda: S.DynamicsParameters(rate=float("nan")), ValueError, "rate"),
+    "params noise nan": (
+        lambda: S.DynamicsParameters(accumulator_noise=float("nan")),
+        ValueError,
+        "accumulator_noise",
+    ),
+    "simulate params": (lambda: S.simulate(_W, 5, params={"tau": 0.1}), TypeError, "params"),
+    "simulate seed": (lambda: S.simulate(_W, 5, seed=-2), ValueError, "seed"),
+    "simulate n_trials": (lambda: S.simulate(_W, 2.5), TypeError, "n_trials"),
+    "simulate no types": (lambda: S.simulate(_W, 5, trial_types=[]), ValueError, "trial_types"),
+    "trace task": (lambda: S.trace(_W, "shape naming"), ValueError, "task"),
+    "trace cycles": (lambda: S.trace(_W, n_cycles=0), ValueError, "n_cycles"),
+    "trace seed": (lambda: S.trace(_W, seed=1.5), TypeError, "seed"),
+    "cascade nets": (
+        lambda: S.cascade_step(_W, [torch.zeros(1, 2)] * 2, (_X, _X, _X), _PARAMS, None),
+        ValueError,
+        "nets",
+    ),
+    "cascade nets NaN": (
+        lambda: S.cascade_step(_W, [_NAN[None]] * 3, (_X, _X, _X), _PARAMS, None),
+        ValueError,
+        r"nets\[0\].*NaN",
+    ),
+    "cascade params": (
+        lambda: S.cascade_step(_W, [torch.zeros(1, 2)] * 3, (_X, _X, _X), None, None),
+        TypeError,
+        "params",
+    ),
+    "evidence NaN": (
+        lambda: S.evidence_step(_NAN[None], _PARAMS, torch.Generator()),
+        ValueError,
+        "response.*NaN",
+    ),
+    "evidence 1-D": (
+        lambda: S.evidence_step(torch.ones(2), _PARAMS, torch.Generator()),
+        ValueError,
+        "response",
+    ),
+    "evidence 1 response": (
+        lambda: S.evidence_step(torch.ones(3, 1), _PARAMS, torch.Generator()),
+        ValueError,
+        "response",
+    ),
+    "fit NaN cycles": (
+        lambda: S.fit_to_human([1.0, np.nan, 3, 4, 5, 6]),
+        ValueError,
+        "model_cycles.*NaN",
+    ),
+    "fit inf human": (
+        lambda: S.fit_to_human([1.0, 2, 3], [1.0, np.inf, 2]),
+        ValueError,
+        "human_ms.*inf",
+    ),
+    "fit strings": (lambda: S.fit_to_human(["a", "b", "c"]), TypeError, "model_cycles"),
+    "fit empty": (lambda: S.fit_to_human([]), ValueError, "model_cycles.*空"),
+    "fit short": (lambda: S.fit_to_human([1.0, 2.0], [3.0, 4.0]), ValueError, "3 以上"),
+    "human_rt type": (lambda: S.human_rt([(CN, "neutral")]), ValueError, "condition"),
+    "human_rt empty": (lambda: S.human_rt([]), ValueError, "trial_types"),
+    "soa fit": (lambda: S.soa_experiment(_W, {"slope": 20}), TypeError, "fit"),
+    "soa NaN": (lambda: S.soa_experiment(_W, _FIT, soa_ms=[0, np.nan]), ValueError, "soa_ms"),
+    "soa empty": (lambda: S.soa_experiment(_W, _FIT, soa_ms=[]), ValueError, "soa_ms"),
+    "soa weights": (lambda: S.soa_experiment(None, _FIT), TypeError, "StroopWeights"),
+    "training pairs empty": (lambda: S.interference_by_training([]), ValueError, "frequencies"),
+    "training pair size": (lambda: S.interference_by_training([(1,)]), ValueError, "frequencies"),
+    "training pair zero": (lambda: S.interference_by_training([(0, 1)]), ValueError, "頻度"),
+    "training not pairs": (lambda: S.interference_by_training(5), TypeError, "frequencies"),
+    "practice familiar": (
+        lambda: S.practice_experiment(familiar_frequency=0),
+        ValueError,
+        "familiar_frequency",
+    ),
+    "practice empty": (lambda: S.practice_experiment(novel_frequencies=()), ValueError, "空"),
+    "practice float": (lambda: S.practice_experiment(novel_frequencies=(1.5,)), TypeError, "頻度"),
+    "margins task": (lambda: S.equilibrium_margins(_W, "shape naming"), ValueError, "task"),
+    "margins weights": (lambda: S.equilibrium_margins(1.0), TypeError, "StroopWeights"),
+    "conflict condition": (lambda: S.conflict_index(_W, condition="x"), ValueError, "condition"),
+    "conflict trials": (lambda: S.conflict_index(_W, n_trials=0), ValueError, "n_trials"),
+    "task strength nan": (lambda: _W.with_task_strength(float("nan")), ValueError, "strength"),
+    "task strength negative": (lambda: _W.with_task_strength(-1.0), ValueError, "strength"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CALLS))
+def test_public_functions_reject_bad_input_with_a_named_argument(name):
+    call, error, match = BAD_CALLS[name]
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_trials_reject_an_unknown_condition(trials):
+    with pytest.raises(ValueError, match="task, condition"):
+        trials.interference("shape naming")

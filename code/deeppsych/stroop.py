@@ -1,4 +1,4 @@
-"""Stroop 効果の PDP モデル (Cohen, Dunbar & McClelland 1990) (第 7 章)。
+"""Stroop 効果の PDP モデル (Cohen, Dunbar & McClelland 1990) (本書の Stroop の章)。
 
 入力 (色 2・語 2・課題要求 2) → 経路ごとの中間ユニット (色の経路 2・語の経路 2) → 反応ユニット 2
 → 反応ごとの証拠の蓄積器、というネットワークである。ユニットはロジスティック関数 (シグモイド関数)。
@@ -24,29 +24,19 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import positive_int, positive_number
+from ._checks import as_float_tensor, check_seed, positive_int, positive_number
+from .data import human_stroop
 
 TASKS = ("colour naming", "word reading")
 CONDITIONS = ("control", "conflict", "congruent")
 TRIAL_TYPES = tuple((task, condition) for task in TASKS for condition in CONDITIONS)
 COLOURS = ("red", "green")
 
-# Dunbar & MacLeod (1984) の平均反応時間 (ms)。Cohen et al. (1990) 図 5 が人のデータとして使った値。
-HUMAN_RT_MS = {
-    ("colour naming", "control"): 656.0,
-    ("colour naming", "conflict"): 856.0,
-    ("colour naming", "congruent"): 590.0,
-    ("word reading", "control"): 496.0,
-    ("word reading", "conflict"): 518.0,
-    ("word reading", "congruent"): 500.0,
-}
+# 人のデータ (出典と確かさは deeppsych.data.human_stroop の説明を参照)。
+# Dunbar & MacLeod (1984) の平均反応時間 (ms): Cohen et al. (1990) 図 5 から読み取った近似値。
+HUMAN_RT_MS = human_stroop.DUNBAR_MACLEOD_1984_RT_MS
 # Stroop (1935): 100 項目を言い終えるまでの時間 (秒)。統制 = 色の四角形 / 黒いインクの語。
-STROOP_1935_SECONDS = {
-    ("colour naming", "control"): 63.3,
-    ("colour naming", "conflict"): 110.3,
-    ("word reading", "control"): 41.00,
-    ("word reading", "conflict"): 43.30,
-}
+STROOP_1935_SECONDS = human_stroop.STROOP_1935_SECONDS
 
 _SIGNS = torch.tensor([[1.0, -1.0], [-1.0, 1.0]])  # 自分の色を興奮させ、他方を抑える (図 3 の形)
 _MATRICES = ("colour_hidden", "word_hidden", "colour_response", "word_response")
@@ -72,6 +62,12 @@ class StroopWeights:
     def strengths(self) -> dict[str, float]:
         """各行列の「自分の色への重み」(対角成分の平均)。図 3 の 4 つの数と比べるためのもの。"""
         return {name: float(getattr(self, name).diagonal().mean()) for name in _MATRICES}
+
+    def with_task_strength(self, strength: float) -> StroopWeights:
+        """課題要求の重みだけを変えた写し (「前頭葉の損傷」のモデル: 上からの偏りを弱める)。"""
+        strength = positive_number(strength, "strength")
+        mats = [getattr(self, n) for n in _MATRICES]
+        return StroopWeights(*mats, task_strength=strength, hidden_bias=self.hidden_bias)
 
     def detached(self, device=None) -> StroopWeights:
         mats = [getattr(self, n).detach().to(device or "cpu", torch.float32) for n in _MATRICES]
@@ -108,8 +104,24 @@ def stimulus(task: str, condition: str, colour: str = "red"):
     return distractor, target, task_input, correct
 
 
+def _check_inputs(colour, word, task):
+    """(色, 語, 課題要求) の入力: どれも最後の次元が 2 の有限の実数、形が互いに同じ。"""
+    out = [
+        as_float_tensor(x, name) for x, name in ((colour, "colour"), (word, "word"), (task, "task"))
+    ]
+    for t, name in zip(out, ("colour", "word", "task"), strict=True):
+        if t.shape[-1] != 2:
+            raise ValueError(f"{name} の最後の次元は 2 (赤・緑) です (形 {tuple(t.shape)})")
+    if not out[0].shape == out[1].shape == out[2].shape:
+        shapes = [tuple(t.shape) for t in out]
+        raise ValueError(f"colour, word, task の形が揃っていません ({shapes})")
+    return out
+
+
 def hidden_drive(weights: StroopWeights, colour, word, task, apply_bias: bool = True):
     """中間ユニットへの正味入力 Σ a w + b: 刺激の入力 + 課題要求 (4.0) + バイアス (−4.0)。"""
+    _check_weights(weights)
+    colour, word, task = _check_inputs(colour, word, task)
     bias = weights.hidden_bias if apply_bias else 0.0
     net_colour = colour @ weights.colour_hidden + weights.task_strength * task[..., :1] + bias
     net_word = word @ weights.word_hidden + weights.task_strength * task[..., 1:] + bias
@@ -121,6 +133,7 @@ def feedforward(weights: StroopWeights, colour, word, task, apply_bias: bool = T
 
     apply_bias=False は講義のノートブックの誤り (バイアス −4 を定義したが足していない) の再現用。
     """
+    _check_weights(weights)
     net_colour, net_word = hidden_drive(weights, colour, word, task, apply_bias)
     h_colour, h_word = torch.sigmoid(net_colour), torch.sigmoid(net_word)
     response = torch.sigmoid(h_colour @ weights.colour_response + h_word @ weights.word_response)
@@ -129,6 +142,7 @@ def feedforward(weights: StroopWeights, colour, word, task, apply_bias: bool = T
 
 def p_correct(weights: StroopWeights, apply_bias: bool = True) -> dict[tuple[str, str], float]:
     """6 条件それぞれの、1 回の順伝播での正しい反応の相対的な強さ a_正 / (a_赤 + a_緑)。"""
+    _check_weights(weights)
     out = {}
     for task, condition in TRIAL_TYPES:
         colour, word, task_input, correct = stimulus(task, condition)
@@ -146,7 +160,7 @@ class StroopNetwork(nn.Module):
 
     def __init__(self, tied: bool = True, init_scale: float = 0.1, seed: int = 0):
         super().__init__()
-        generator = torch.Generator().manual_seed(seed)
+        generator = torch.Generator().manual_seed(check_seed(seed))
         init_scale = positive_number(init_scale, "init_scale")
         self.tied = bool(tied)
         if self.tied:
@@ -197,6 +211,7 @@ def train_network(
     """誤差逆伝播 (全パタンの勾配降下) で結合を学習する。1 エポック = 全パタンを頻度の回数ずつ。"""
     positive_int(epochs, "epochs")
     positive_number(lr, "lr")
+    check_seed(seed)
     network = StroopNetwork(tied=tied, seed=seed)
     batch = training_patterns(word_frequency, colour_frequency)
     with training.single_thread():
@@ -282,6 +297,10 @@ def cascade_step(weights, nets, inputs, params: DynamicsParameters, generator):
 
     nets は [色の中間, 語の中間, 反応] の正味入力 (各 (試行数, 2))、inputs は (色, 語, 課題要求)。
     """
+    _check_params(params)
+    if not isinstance(nets, list | tuple) or len(nets) != 3:
+        raise ValueError("nets は [色の中間, 語の中間, 反応] の 3 つの正味入力です")
+    nets = [as_float_tensor(n, f"nets[{i}]") for i, n in enumerate(nets)]
     tau, sd = params.tau, params.unit_noise
 
     def cascade(drive, net):
@@ -297,6 +316,12 @@ def cascade_step(weights, nets, inputs, params: DynamicsParameters, generator):
 
 def evidence_step(response, params: DynamicsParameters, generator):
     """蓄積器の増分 α (a_i − max_{j≠i} a_j) + ξ (ξ は平均 0 の正規雑音)。"""
+    _check_params(params)
+    response = as_float_tensor(response, "response", min_dim=2)
+    if response.dim() != 2 or response.shape[1] < 2:
+        raise ValueError(
+            f"response は (試行数, 反応数 ≥ 2) の活性です (形 {tuple(response.shape)})"
+        )
     top2 = response.topk(2, dim=1).values
     best_other = torch.where(response >= top2[:, :1], top2[:, 1:], top2[:, :1])
     noise = torch.randn(response.shape, generator=generator, device=response.device)
@@ -312,6 +337,8 @@ class StroopTrials:
     trial_types: tuple
 
     def _row(self, task, condition):
+        if (task, condition) not in self.trial_types:
+            raise ValueError(f"(task, condition) = {(task, condition)!r} はこの結果にない条件です")
         return self.trial_types.index((task, condition))
 
     def mean_rt(self) -> np.ndarray:
@@ -335,6 +362,13 @@ class StroopTrials:
 def _check_weights(weights):
     if not isinstance(weights, StroopWeights):
         raise TypeError(f"weights は StroopWeights でなければなりません ({type(weights).__name__})")
+
+
+def _check_params(params):
+    if not isinstance(params, DynamicsParameters):
+        raise TypeError(
+            f"params は DynamicsParameters でなければなりません ({type(params).__name__})"
+        )
 
 
 def _check_trial_types(trial_types):
@@ -364,7 +398,9 @@ def simulate(
     n_trials = positive_int(n_trials, "n_trials")
     if isinstance(soa, bool) or not isinstance(soa, numbers.Integral):
         raise TypeError(f"soa はサイクル数の整数でなければなりません ({soa!r})")
-    params = params or DynamicsParameters()
+    params = DynamicsParameters() if params is None else params
+    _check_params(params)
+    seed = check_seed(seed)
     trial_types = _check_trial_types(trial_types)
     device = training.resolve_device(device)
     colour, word, task, correct = _batch(trial_types, n_trials, device)
@@ -378,7 +414,9 @@ def simulate(
 def trace(weights, task="colour naming", condition="conflict", n_cycles=80, params=None, seed=0):
     """1 試行の時間経過 (中間・反応ユニットの活性と証拠) を記録する。配列は (サイクル, 2)。"""
     _check_weights(weights)
-    params = params or DynamicsParameters()
+    params = DynamicsParameters() if params is None else params
+    _check_params(params)
+    seed = check_seed(seed)
     colour, word, task_input, correct = _batch(((task, condition),), 1, "cpu")
     n_cycles = positive_int(n_cycles, "n_cycles")
     with training.single_thread():
@@ -409,14 +447,13 @@ def human_rt(trial_types=TRIAL_TYPES) -> np.ndarray:
 
 def fit_to_human(model_cycles, human_ms=None) -> RTFit:
     """モデルの平均サイクル数を人の平均反応時間 (既定は Dunbar & MacLeod 1984) に線形回帰する。"""
-    x = np.asarray(model_cycles, dtype=float)
-    y = human_rt() if human_ms is None else np.asarray(human_ms, dtype=float)
+    # NaN は反応しなかった条件があることを表す (as_float_tensor が拒否する)
+    x = as_float_tensor(model_cycles, "model_cycles").double().numpy()
+    y = human_rt() if human_ms is None else as_float_tensor(human_ms, "human_ms").double().numpy()
     if x.ndim != 1 or x.shape != y.shape or len(x) < 3:
         raise ValueError(
             f"model_cycles と human_ms は同じ長さ (3 以上) の 1 次元配列です ({x.shape}, {y.shape})"
         )
-    if not np.all(np.isfinite(x)):
-        raise ValueError("model_cycles に nan があります (反応しなかった条件があります)")
     slope, intercept = np.polyfit(x, y, 1)
     r = float(np.corrcoef(x, y)[0, 1])
     return RTFit(float(slope), float(intercept), r, intercept + slope * x)
@@ -445,9 +482,14 @@ def soa_experiment(weights, fit: RTFit, soa_ms=range(-400, 401, 100), n_trials=3
 
     SOA は回帰の傾き (ms/サイクル) でサイクルに直す。反応時間は標的の出現から数える。
     """
-    soa_ms = np.asarray(list(soa_ms), dtype=float)
-    if soa_ms.ndim != 1 or soa_ms.size == 0:
-        raise ValueError("soa_ms は 1 つ以上の値の並びです")
+    _check_weights(weights)
+    if not isinstance(fit, RTFit):
+        raise TypeError(f"fit は fit_to_human の返す RTFit です ({type(fit).__name__})")
+    soa_ms = as_float_tensor(list(soa_ms), "soa_ms").double().numpy()
+    if soa_ms.ndim != 1:
+        raise ValueError("soa_ms は 1 つ以上の値の 1 次元の並びです")
+    n_trials = positive_int(n_trials, "n_trials")
+    seed = check_seed(seed)
     positive_number(fit.slope, "fit.slope (ms/サイクル)")
     cycles = np.round(soa_ms / fit.slope).astype(int)
     means = [
@@ -463,11 +505,113 @@ def interference_by_training(frequencies, epochs=300, n_trials=500, seed=0) -> n
 
     返り値は (組の数, 2) の配列: 列 0 = 色の命名の干渉、列 1 = 語の読みの干渉。
     """
+    frequencies = _check_frequency_pairs(frequencies)
     rows = []
     for colour_frequency, word_frequency in frequencies:
         trained = train_network(word_frequency, colour_frequency, epochs=epochs, seed=seed)
         trials = simulate(trained.weights, n_trials, seed=seed)
         rows.append([trials.interference(task) for task in TASKS])
-    if not rows:
-        raise ValueError("frequencies が空です: (色の命名, 語の読み) の頻度の組を 1 つ以上")
     return np.array(rows)
+
+
+def _check_frequency_pairs(frequencies):
+    try:
+        pairs = [tuple(pair) for pair in frequencies]
+    except TypeError as err:
+        raise TypeError("frequencies は (色の命名, 語の読み) の頻度の組の並びです") from err
+    if not pairs:
+        raise ValueError("frequencies が空です: (色の命名, 語の読み) の頻度の組を 1 つ以上")
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"frequencies の組 {pair!r} は (色の命名, 語の読み) の 2 つの頻度です")
+        positive_int(pair[0], "frequencies の色の命名の頻度")
+        positive_int(pair[1], "frequencies の語の読みの頻度")
+    return pairs
+
+
+# ---------------------------------------------------------------- 本文の説明と人のデータのための計算
+def equilibrium_margins(weights: StroopWeights, task: str = "colour naming") -> dict[str, float]:
+    """平衡状態 (1 回の順伝播) での、正しい反応ユニットと他方の活性の差 a_正 − a_誤 を条件ごとに。
+
+    証拠は 1 サイクルにおよそ α × (この差) ずつ増えるので、反応時間はこの差のおよそ逆数に比例する。
+    """
+    _check_weights(weights)
+    out = {}
+    for condition in CONDITIONS:
+        colour, word, task_input, correct = stimulus(task, condition)
+        response = feedforward(weights, colour, word, task_input)[2]
+        out[condition] = float(response[correct] - response[1 - correct])
+    return out
+
+
+def conflict_index(
+    weights: StroopWeights,
+    task: str = "colour naming",
+    condition: str = "conflict",
+    n_trials: int = 1000,
+    n_cycles: int = 40,
+    params: DynamicsParameters | None = None,
+    seed: int = 0,
+) -> float:
+    """反応ユニットの活性の積 a_赤 a_緑 (葛藤の簡単な指標) を、n_trials 試行 × n_cycles サイクルで平均する。"""
+    _check_weights(weights)
+    params = DynamicsParameters() if params is None else params
+    _check_params(params)
+    n_trials = positive_int(n_trials, "n_trials")
+    n_cycles = positive_int(n_cycles, "n_cycles")
+    seed = check_seed(seed)
+    colour, word, task_input, _ = _batch(((task, condition),), n_trials, "cpu")
+    with training.single_thread():
+        _, _, history = _run(
+            weights.detached(), colour, word, task_input, params, 0, seed, True, n_cycles
+        )
+    response = torch.stack([h[2] for h in history])  # (サイクル, 試行, 2)
+    return float((response[..., 0] * response[..., 1]).mean())
+
+
+@dataclass
+class PracticeResult:
+    """練習の実験の結果。配列はどれも練習の量 (新しい次元の頻度) の数の長さで、単位はサイクル。"""
+
+    novel_frequency: np.ndarray
+    familiar_frequency: int
+    familiar_interference: np.ndarray  # 慣れた次元 (色) を答えるときの、新しい次元からの干渉
+    novel_interference: np.ndarray  # 新しい次元 (図形) を答えるときの、慣れた次元からの干渉
+    familiar_control_rt: np.ndarray  # 慣れた次元の統制条件の平均反応時間
+    novel_control_rt: np.ndarray  # 新しい次元の統制条件の平均反応時間
+
+
+def practice_experiment(
+    novel_frequencies=(1, 3, 10, 30),
+    familiar_frequency: int = 10,
+    epochs: int = 300,
+    n_trials: int = 500,
+    seed: int = 0,
+) -> PracticeResult:
+    """MacLeod & Dunbar (1988) の練習の実験を、本書の練習の頻度の操作で模す。
+
+    ネットワークの 2 つの経路は構造が同じなので、色の経路を「慣れた次元」(色の命名、頻度
+    familiar_frequency)、語の経路を「新しい次元」(図形に付けた色の名前、頻度を変える) と読み替える。
+    頻度ごとに学習し直し、両方向の干渉と、それぞれの統制条件の反応時間を測る。
+    """
+    familiar_frequency = positive_int(familiar_frequency, "familiar_frequency")
+    pairs = _check_frequency_pairs([(familiar_frequency, f) for f in novel_frequencies])
+    n_trials = positive_int(n_trials, "n_trials")
+    seed = check_seed(seed)
+    familiar, novel = TASKS  # 色の経路 = 慣れた次元、語の経路 = 新しい次元
+    rows = []
+    for colour_frequency, word_frequency in pairs:
+        trained = train_network(word_frequency, colour_frequency, epochs=epochs, seed=seed)
+        trials = simulate(trained.weights, n_trials, seed=seed)
+        m = dict(zip(TRIAL_TYPES, trials.mean_rt(), strict=True))
+        rows.append(
+            [
+                trials.interference(familiar),
+                trials.interference(novel),
+                m[(familiar, "control")],
+                m[(novel, "control")],
+            ]
+        )
+    out = np.array(rows)
+    frequencies = np.array([pair[1] for pair in pairs])
+    return PracticeResult(frequencies, familiar_frequency, *out.T)
