@@ -40,9 +40,11 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # 厳格なビルド: 警告 1 つ、失敗したセル 1 つでも終了コードが 0 でなくなる。
+# 章は 2 つずつ並行に実行される (book/_ext/package_cache.py)。各章の中は 1 スレッド。
 book: $(STAMP)
-	$(JB) build . --warningiserror --keep-going
-	$(PY) .ci/check_build.py html
+	@start=$$(date +%s); \
+	$(JB) build . --warningiserror --keep-going && \
+	$(PY) .ci/check_build.py --wall-seconds $$(( $$(date +%s) - start ))
 
 # キャッシュを使わない、まっさらなビルド (CI と同じ)
 book-cold: $(STAMP)
@@ -68,15 +70,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check code tests .ci book/_ext benchmarks
 	$(VENV)/bin/ruff format --check code tests .ci book/_ext benchmarks
 
+# 双子の .ipynb は、本のビルドが書き出す番号・文献・glue の値 (_build/twins.json) から作る: 先に make book
 notebooks: $(STAMP)
 	$(PY) .ci/notebooks.py sync
 
 check-notebooks: $(STAMP)
-	$(PY) .ci/notebooks.py check
+	$(PY) .ci/notebooks.py check --build
 
 # Colab の読者の道筋: リポジトリのない新しい環境に git から入れて、全章の .ipynb を実行する
 colab-check: $(STAMP)
 	$(PY) .ci/colab_check.py
+
+# Binder の読者の道筋: binder/ だけから新しい環境を作り、全章の .ipynb を実行する
+binder-check: $(STAMP)
+	$(PY) .ci/binder_check.py
 
 pdf-deps:
 	$(SUDO) apt-get update -q

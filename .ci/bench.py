@@ -105,6 +105,29 @@ def run_chapter(md: Path) -> dict:
     }
 
 
+def build_timings() -> list[dict]:
+    """直近のビルドで各章の実行にかかった秒 (jupyter-cache の記録) と、いま測った基準の秒との比。
+
+    本の「実行時間の記録」のページが、ビルドのたびにこれを表にする。
+    """
+    from jupyter_cache import get_cache
+
+    path = ROOT / "_build" / ".jupyter_cache"
+    if not path.exists():
+        return []
+    seconds = {
+        Path(r.uri).stem: float(r.data["execution_seconds"])
+        for r in get_cache(path).list_cache_records()
+        if r.uri and "execution_seconds" in (r.data or {})
+    }
+    reference = reference_workload()
+    return [
+        {"chapter": c, "seconds": seconds[c], "ratio": seconds[c] / reference}
+        for c in (md.stem for md in chapters())
+        if c in seconds
+    ] + [{"chapter": "基準の仕事", "seconds": reference, "ratio": 1.0}]
+
+
 def main() -> None:
     targets = [Path(a).resolve() for a in sys.argv[1:]] or chapters()
     results, failures = [], []
@@ -112,10 +135,14 @@ def main() -> None:
     for md in targets:
         r = run_chapter(md)
         results.append(r)
-        print(f"{r['chapter']:<24}{r['seconds']:>8.1f}{r['reference_seconds']:>10.2f}{r['ratio']:>8.1f}")
+        print(
+            f"{r['chapter']:<24}{r['seconds']:>8.1f}{r['reference_seconds']:>10.2f}{r['ratio']:>8.1f}"
+        )
         failures += [f"{r['chapter']}: {p}" for p in r["problems"]]
         if r["ratio"] > CHAPTER_BUDGET:
-            failures.append(f"{r['chapter']}: 比 {r['ratio']:.1f} が予算 {CHAPTER_BUDGET:.0f} を超えました")
+            failures.append(
+                f"{r['chapter']}: 比 {r['ratio']:.1f} が予算 {CHAPTER_BUDGET:.0f} を超えました"
+            )
     total_ratio = sum(r["ratio"] for r in results)
     print(f"{'合計':<24}{sum(r['seconds'] for r in results):>8.1f}{'':>10}{total_ratio:>8.1f}")
     if len(targets) == len(chapters()) and total_ratio > BOOK_BUDGET:

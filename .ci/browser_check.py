@@ -1,22 +1,27 @@
 """ブラウザでの読者の道筋: できた本 (_build/html) をヘッドレス Chromium で全ページ読み込んで検査する。
 
-make browser-check から呼ぶ (先に make book と make browser-deps)。
-_build/html を localhost で配信し、Debian の chromium (/usr/bin/chromium) を playwright で動かして、
+make browser-check から呼ぶ (先に make book と make browser-deps)。別の場所のビルドを調べるときは
+BOOK_HTML=/path/to/_build/html。_build/html を localhost で配信し、Debian の chromium
+(/usr/bin/chromium) を playwright で動かして、
 
 1. コンソールのエラー (severity error と捕まえられなかった例外) がなく、localhost への要求が失敗しない
-2. 各ページのローカルな href / src がすべて _build/html の中のファイルを指す (#id もそのページにある)
-3. 各章の Colab・Binder の起動ボタンが、リポジトリにある book/NN_*.ipynb を指す
-4. 検索ページで、各章の題名の日本語の語を検索すると、その章が結果に出る
-5. 全ページの全体のスクリーンショットを _build/screenshots/ に保存する (公開はしない)
+2. 外部のホストへの要求が 1 つもない (すべて止める: 止めた要求は失敗。本はネットワークなしで読める)
+3. 各ページのローカルな href / src がすべて _build/html の中のファイルを指す (#id もそのページにある)
+4. 数式: MathJax (本に同梱) が、HTML にある数式 (\\( \\) と \\[ \\]) をすべて組版する
+   (組版した数 = HTML の数、MathJax のエラー 0)。コード以外の見える文に TeX の生の書式が残らない
+5. 各章の Colab・Binder の起動ボタンが、リポジトリにある book/NN_*.ipynb を指す
+6. 検索ページ: 用語集のすべての語を検索すると、その語を本文で使うすべての章が結果に出る。
+   複数語の検索 (「ソフトマックス 温度」など) も、すべての語を含む章を返す
+7. 全ページの全体のスクリーンショットを _build/screenshots/ に保存する (公開はしない)
 
-を確かめる。外部への要求 (MathJax の CDN など) はすべて止めて数えるだけにする (オフラインの CI と同じ条件)。
-1 つでも問題があれば終了コード 1。
+を確かめる。1 つでも問題があれば終了コード 1。
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -25,14 +30,14 @@ import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
+SHOTS = HTML.parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -59,6 +64,15 @@ SEARCH_TERMS = {
     "07_stroop": "効果",
     "08_regularization": "正則化",
 }
+
+# 複数の語の検索: すべての語を本文に含む章が、すべて結果に出なければならない
+MULTI_WORD_QUERIES = [
+    "ソフトマックス 温度",
+    "注意 重み",
+    "コサイン類似度 相関係数",
+    "符号化器 復号化器",
+    "反応時間 干渉",
+]
 
 CHAPTER_RE = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
 
@@ -96,6 +110,76 @@ SEARCH_DONE_JS = """() => {
 
 SEARCH_RESULTS_JS = """() => Array.from(
   document.querySelectorAll('#search-results ul.search li a')).map((a) => a.href)"""
+
+# 数式: MathJax が組版を終えるのを待ち、組版した数とエラーの数を返す
+MATH_JS = """async () => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return null;
+  await MathJax.startup.promise;
+  return {
+    rendered: document.querySelectorAll('mjx-container').length,
+    errors: document.querySelectorAll('mjx-merror').length,
+  };
+}"""
+
+# コード (pre, code) と数式を除いた、見えている文 (生の TeX が残っていないか調べる)
+VISIBLE_TEXT_JS = """() => {
+  const main = document.querySelector('main') || document.body;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll('pre, code, script, style, mjx-container, .highlight')
+    .forEach((el) => el.remove());
+  document.body.appendChild(copy);
+  copy.style.position = 'absolute';
+  const text = copy.innerText;
+  copy.remove();
+  return text;
+}"""
+
+# 章の本文 (検索で見つかるべき語を数えるため)
+ARTICLE_TEXT_JS = """() => (document.querySelector('article') || document.querySelector('main')
+  || document.body).innerText"""
+
+# 用語集のすべての語 (dt の文字から見出しへのリンクの # を除く)
+GLOSSARY_TERMS_JS = """() => Array.from(document.querySelectorAll('dl.glossary > dt')).map((dt) => {
+  const copy = dt.cloneNode(true);
+  copy.querySelectorAll('a.headerlink').forEach((a) => a.remove());
+  return copy.textContent.trim();
+})"""
+
+RAW_TEX = re.compile(r"\\[a-zA-Z]{2,}|\\[()\[\]]|\$\$")
+
+
+class _MathCount(HTMLParser):
+    """HTML にある数式の数: class="math" の要素の中の \\( と \\[ (MathJax が組版する対象)。"""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # math の要素の中にいる深さ
+        self.stack: list[bool] = []
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "input", "meta", "link", "hr", "wbr", "source"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        is_math = "math" in classes
+        self.stack.append(is_math)
+        self.depth += is_math
+
+    def handle_endtag(self, tag):
+        if tag in ("br", "img", "input", "meta", "link", "hr", "wbr", "source"):
+            return
+        if self.stack:
+            self.depth -= self.stack.pop()
+
+    def handle_data(self, data):
+        if self.depth:
+            self.count += data.count("\\(") + data.count("\\[")
+
+
+def math_in_source(path: Path) -> int:
+    parser = _MathCount()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return parser.count
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -210,6 +294,16 @@ class Checker:
             if resp.url.startswith(base) and resp.status >= 400:
                 self.fail(where, f"HTTP {resp.status}: {resp.url}")
 
+        def route(r):
+            if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:  # 外部へは出ない: 本は外部のスクリプト・スタイル・フォントなしで表示できること
+                host = urlsplit(r.request.url).netloc
+                self.external.add(host)
+                self.fail(where, f"external request blocked: {host} ({r.request.resource_type})")
+                r.abort()
+
+        page.route("**/*", route)
         page.on("console", on_console)
         page.on("pageerror", lambda exc: self.fail(where, f"uncaught exception: {exc}"))
         page.on("requestfailed", on_request_failed)
@@ -264,27 +358,58 @@ class Checker:
                 elif nb != expected:
                     self.fail(where, f"{kind} button points at {nb}, expected {expected}")
 
-    def check_search(self, stem: str, term: str) -> tuple[bool, int]:
-        where = f"search.html?q={term}"
-        page = self.open(where, f"{self.base}search.html?q={term}")
+    def search(self, query: str, shot: str | None = None) -> list[str] | None:
+        """検索ページで query を引き、結果のページ (book/NN_name) の列を返す。"""
+        where = f"search.html?q={query}"
+        page = self.open(where, f"{self.base}search.html?q={quote(query)}")
         try:
             page.wait_for_function(SEARCH_DONE_JS, timeout=TIMEOUT_MS)
         except PlaywrightError:
             self.fail(where, "search results did not finish rendering")
             page.close()
-            return False, 0
-        results = [urlsplit(u).path for u in page.evaluate(SEARCH_RESULTS_JS)]
-        found = any(p.endswith(f"/book/{stem}.html") for p in results)
-        if not found:
-            self.fail(where, f"{stem} not among the {len(results)} result(s)")
-        page.screenshot(path=shot_path(f"search__{stem}"), full_page=True)
+            return None
+        paths = [urlsplit(u).path for u in page.evaluate(SEARCH_RESULTS_JS)]
+        if shot:
+            page.screenshot(path=shot_path(shot), full_page=True)
         page.close()
-        return found, len(results)
+        return [unquote(p).lstrip("/").removesuffix(".html") for p in paths]
+
+    def check_search(
+        self, query: str, expected: list[str], shot: str | None = None
+    ) -> tuple[str, bool]:
+        """query の結果に expected (章の stem) がすべて出るか。(表の 1 行, 出たか) を返す。"""
+        results = self.search(query, shot)
+        if results is None:
+            return f"  search {query!r}: did not finish", False
+        found = {r.removeprefix("book/") for r in results}
+        missing = [stem for stem in expected if stem not in found]
+        if missing:
+            self.fail(f"search {query!r}", f"chapters using it not found: {', '.join(missing)}")
+        mark = "ok" if not missing else f"MISSING {len(missing)}"
+        row = f"  search {query!r:<22} {len(expected):>2} chapter(s) use it, {len(results):>2} result(s)  {mark}"
+        return row, not missing
+
+    def check_math(self, where: str, page, path: Path) -> tuple[int, int]:
+        """HTML の数式がすべて組版され、見える文に生の TeX が残っていないか。"""
+        expected = math_in_source(path)
+        counts = page.evaluate(MATH_JS)
+        if counts is None:
+            if expected:
+                self.fail(where, f"MathJax did not load ({expected} equations in the HTML)")
+            return expected, 0
+        if counts["rendered"] != expected:
+            self.fail(where, f"{counts['rendered']} equations rendered, {expected} in the HTML")
+        if counts["errors"]:
+            self.fail(where, f"{counts['errors']} MathJax error(s)")
+        raw = sorted(set(RAW_TEX.findall(page.evaluate(VISIBLE_TEXT_JS))))
+        if raw:
+            self.fail(where, f"raw TeX visible: {' '.join(raw[:8])}")
+        return expected, counts["rendered"]
 
 
 def main() -> int:
     if not (HTML / "index.html").is_file():
-        print(f"{HTML.relative_to(ROOT)}/index.html がない: 先に make book", file=sys.stderr)
+        print(f"{HTML}/index.html がない: 先に make book", file=sys.stderr)
         return 2
     if not Path(CHROMIUM).is_file():
         print(f"{CHROMIUM} がない: 先に make browser-deps", file=sys.stderr)
@@ -303,20 +428,15 @@ def main() -> int:
     SHOTS.mkdir(parents=True)
     server, base = serve(HTML)
     rows: list[str] = []
+    texts: dict[str, str] = {}  # 章 → 見えている本文
+    terms: list[str] = []  # 用語集の語
+    math_total = [0, 0]  # HTML の数式, 組版された数式
+    search_total = [0, 0]  # 用語集の語と複数語の検索, そのうち使う章がすべて出たもの
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
             checker = Checker(context, base)
-
-            def route(r):
-                if r.request.url.startswith(base):
-                    r.continue_()
-                else:  # オフラインの CI と同じく、外部へは出ない
-                    checker.external.add(urlsplit(r.request.url).netloc)
-                    r.abort()
-
-            context.route("**/*", route)
 
             for path in pages:
                 name = page_name(path)
@@ -328,32 +448,53 @@ def main() -> int:
                         page.wait_for_load_state("load")
                     checker.settle(page)
                     n_local, n_ext = checker.check_links(name, page)
+                    n_math, n_rendered = checker.check_math(name, page, path)
+                    math_total[0] += n_math
+                    math_total[1] += n_rendered
                     stem = path.stem
                     if path.parent == HTML / "book" and stem in chapters:
                         checker.check_buttons(name, stem, page, notebooks)
+                        texts[stem] = page.evaluate(ARTICLE_TEXT_JS)
+                    if name == "book/glossary.html":
+                        terms = page.evaluate(GLOSSARY_TERMS_JS)
                     page.screenshot(path=shot_path(name), full_page=True)
                     page.close()
                 except PlaywrightError as exc:
                     checker.fail(name, f"playwright: {str(exc).splitlines()[0]}")
-                    n_local = n_ext = 0
+                    n_local = n_ext = n_math = n_rendered = 0
                 bad = len(checker.failures) - before
                 status = "ok" if bad == 0 else f"{bad} problem(s)"
-                rows.append(f"  {name:<34} links {n_local:>4} local, {n_ext:>3} external  {status}")
+                rows.append(
+                    f"  {name:<34} links {n_local:>4} local, {n_ext:>3} external, "
+                    f"math {n_rendered:>3}/{n_math:<3} {status}"
+                )
 
+            # 各章の題名の語 (その章が出ること)
             for stem in chapters:
                 term = SEARCH_TERMS.get(stem)
                 if term is None:
                     checker.fail("search", f"no search term for chapter {stem} in SEARCH_TERMS")
                     continue
-                try:
-                    found, n = checker.check_search(stem, term)
-                except PlaywrightError as exc:
-                    checker.fail(f"search {term}", f"playwright: {str(exc).splitlines()[0]}")
-                    found, n = False, 0
-                mark = "ok" if found else "MISSING"
-                rows.append(f"  search {term!r:<18} -> {stem:<24} {n:>2} result(s)  {mark}")
+                rows.append(checker.check_search(term, [stem], shot=f"search__{stem}")[0])
             for stem in sorted(set(SEARCH_TERMS) - set(chapters)):
                 checker.fail("search", f"SEARCH_TERMS names {stem}, which is not a chapter page")
+            # 用語集のすべての語と、複数語の検索: その語 (すべての語) を本文で使う章がすべて出ること
+            if not terms:
+                checker.fail("book/glossary.html", "no glossary terms found")
+            for query in [*terms, *MULTI_WORD_QUERIES]:
+                words = query.split()
+                users = [c for c in chapters if all(w in texts.get(c, "") for w in words)]
+                if not users:
+                    checker.fail(f"search {query!r}", "no chapter uses it (stale query?)")
+                    continue
+                try:
+                    row, ok = checker.check_search(query, users)
+                except PlaywrightError as exc:
+                    checker.fail(f"search {query!r}", f"playwright: {str(exc).splitlines()[0]}")
+                    continue
+                search_total[0] += 1
+                search_total[1] += ok
+                rows.append(row)
             version = browser.version
             browser.close()
     finally:
@@ -361,9 +502,16 @@ def main() -> int:
 
     print(f"browser check: Chromium {version}, {len(pages)} pages, {len(chapters)} chapters")
     print("\n".join(rows))
+    print(f"math rendered offline: {math_total[1]}/{math_total[0]} equations")
+    print(
+        f"search: {search_total[1]}/{search_total[0]} glossary terms and multi-word queries "
+        f"find every chapter that uses them ({len(terms)} glossary terms)"
+    )
     if checker.external:
-        print("external hosts blocked (not checked): " + ", ".join(sorted(checker.external)))
-    print(f"screenshots: {SHOTS.relative_to(ROOT)}/ ({len(list(SHOTS.glob('*.png')))} files)")
+        print(
+            "external hosts requested (blocked, failures): " + ", ".join(sorted(checker.external))
+        )
+    print(f"screenshots: {SHOTS}/ ({len(list(SHOTS.glob('*.png')))} files)")
     print(f"time: {time.monotonic() - t0:.1f} s")
     if checker.failures:
         # 同じ問題がたくさんのページで起きるとき (テーマの JavaScript など) は 1 行にまとめる

@@ -1,6 +1,6 @@
 """本の章の一覧 (ただ 1 か所): _toc.yml から読む。ビルド・検査・PDF・ノートブックのスクリプトはここを使う。
 
-    from chapters import ROOT, chapters, toc_files
+from chapters import ROOT, chapters, toc_files
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ def toc_files() -> list[str]:
 
 def chapters() -> list[Path]:
     """番号つきの章 (book/NN_*.md) を目次の順に。"""
-    return [
-        ROOT / f"{f}.md" for f in toc_files() if CHAPTER_NAME.fullmatch(Path(f).name)
-    ]
+    return [ROOT / f"{f}.md" for f in toc_files() if CHAPTER_NAME.fullmatch(Path(f).name)]
 
 
 def chapter_names() -> list[str]:

@@ -1,5 +1,6 @@
 """make book の後の検査: ページがそろっているか、日本語で検索できるか、
-Colab/Binder のボタンが実在する .ipynb を指しているか、各章の実行時間。"""
+Colab/Binder のボタンが実在する .ipynb を指しているか。各章の実行時間は表示するだけ
+(遅い機械でビルドが失敗しないように。時間の予算は make bench が機械の速さとの比で判定する)。"""
 
 from __future__ import annotations
 
@@ -8,22 +9,11 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chapters import ROOT, chapters, toc_files  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
-CHAPTER_BUDGET_S = 60
 SEARCH_TERMS = {"01_softmax_attention": "ソフトマックス"}
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + [c["file"] for p in toc.get("parts", []) for c in p["chapters"]]
-
-
-def chapters() -> list[str]:
-    """目次にある、番号つきの章 (book/NN_*)。"""
-    return [f for f in toc_files() if re.fullmatch(r"book/\d\d_\w+", f)]
 
 
 def search_terms() -> set[str]:
@@ -60,6 +50,11 @@ def execution_times() -> dict[str, float]:
 
 
 def main() -> None:
+    wall = (
+        float(sys.argv[sys.argv.index("--wall-seconds") + 1])
+        if "--wall-seconds" in sys.argv
+        else None
+    )
     problems = []
     for f in toc_files():
         if not (HTML / f"{f}.html").exists():
@@ -69,12 +64,17 @@ def main() -> None:
         if term not in terms:
             problems.append(f"検索索引に「{term}」({stem}) がありません")
     for chapter in chapters():
-        problems += launch_problems(HTML / f"{chapter}.html")
+        problems += launch_problems(HTML / "book" / f"{chapter.stem}.html")
     times = execution_times()
     for name, seconds in sorted(times.items()):
         print(f"  実行時間 {name}: {seconds:.1f} 秒")
-        if seconds > CHAPTER_BUDGET_S:
-            problems.append(f"{name} の実行に {seconds:.0f} 秒 (予算 {CHAPTER_BUDGET_S} 秒)")
+    total = sum(times.values())
+    print(f"  章の実行時間の合計: {total:.1f} 秒")
+    if wall is not None and total > 0:
+        # まっさらなビルド (make book-cold) では、並行実行の効き目を表す (2 コアなら 0.5 に近いほどよい)
+        print(
+            f"  ビルドの壁時計 {wall:.0f} 秒 / 章の実行時間の合計 {total:.0f} 秒 = {wall / total:.2f}"
+        )
     if problems:
         sys.exit("ビルドの検査に失敗しました:\n  " + "\n  ".join(problems))
     print(f"ビルドの検査: {len(toc_files())} ページ、検索、Colab/Binder のリンク OK")

@@ -17,6 +17,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chapters import ROOT, chapters  # noqa: E402  (章の一覧はここだけ)
+
 LATEX = ROOT / "_build" / "latex"
 OUT = ROOT / "_build" / "pdf"
 JB = [str(Path(sys.executable).parent / "jupyter-book")]
