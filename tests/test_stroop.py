@@ -105,6 +105,7 @@ def test_evidence_step_uses_difference_to_best_alternative():
 
 # ---------------------------------------------------------------- 学習
 def test_training_makes_word_pathway_stronger_and_solves_both_tasks(trained):
+    # sweep seeds 0-2 × {native, default}: last/first loss 0.0067–0.0080; threshold 0.1 (margin 0.09)
     assert trained.losses[-1] < 0.1 * trained.losses[0]
     s = trained.weights.strengths()
     assert s["word_hidden"] > s["colour_hidden"] > 0
@@ -117,6 +118,7 @@ def test_training_makes_word_pathway_stronger_and_solves_both_tasks(trained):
 def test_equal_training_gives_equal_pathways():
     equal = S.train_network(word_frequency=10, colour_frequency=10, epochs=300).weights
     s = equal.strengths()
+    # sweep seeds 0-2 × {native, default}: |word − colour| ≤ 0.0035; threshold 0.05 (margin 0.047)
     assert s["word_hidden"] == pytest.approx(s["colour_hidden"], abs=0.05)
     assert s["word_response"] == pytest.approx(s["colour_response"], abs=0.05)
 
@@ -131,34 +133,39 @@ def test_untied_network_trains_full_matrices():
 def test_colour_naming_conflict_slower_than_control_slower_than_congruent(trials):
     m = dict(zip(S.TRIAL_TYPES, trials.mean_rt(), strict=True))
     assert m[(CN, "conflict")] > m[(CN, "control")] > m[(CN, "congruent")]
+    # sweep seeds 0-2 × {native, default}: interference / facilitation 2.14–2.96; threshold 1 (margin 1.1)
     assert trials.interference(CN) > trials.facilitation(CN) > 0
-    # 語の読みは色の命名より速い
+    # 語の読みは色の命名より速い (sweep seeds 0-2 × {native, default}: 最も遅い語の読み − 色の命名の一致 = −3.5〜−3.1 サイクル)
     assert max(m[(WR, c)] for c in S.CONDITIONS) < m[(CN, "congruent")]
 
 
 def test_word_reading_effects_are_small_compared_with_colour_naming(trials):
     cn_effect = trials.interference(CN) + trials.facilitation(CN)
     wr_effect = abs(trials.interference(WR)) + abs(trials.facilitation(WR))
+    # sweep seeds 0-2 × {native, default}: wr_effect / cn_effect 0.044–0.088; threshold 0.25 (margin 0.16)
     assert wr_effect < 0.25 * cn_effect
 
 
-def test_errors_are_most_frequent_in_colour_naming_conflict(trials):
-    errors = dict(zip(S.TRIAL_TYPES, trials.error_rate(), strict=True))
-    assert max(errors, key=errors.get) == (CN, "conflict")
-    assert errors[(CN, "conflict")] < 0.05
+def test_errors_are_rare_in_every_condition(trials):
+    # 誤りが最も多い条件は種によって変わる (どれも 0〜3 試行/1000) ので、順位は主張しない。
+    # sweep seeds 0-2 × {native, default}: largest error rate 0–0.003; threshold 0.02 (margin 0.017)
+    assert trials.error_rate().max() < 0.02
     assert np.isfinite(trials.rt).all()  # 全試行が反応した
 
 
 def test_model_rts_correlate_with_human_means(trials):
     fit = S.fit_to_human(trials.mean_rt())
-    assert fit.r >= 0.9
+    # sweep seeds 0-2 × {native, default}: r 0.9962–0.9992, max |model − human| 7.8–19.1 ms;
+    # thresholds r ≥ 0.98 (margin 0.016), 40 ms (margin 21 ms)
+    assert fit.r >= 0.98
     assert fit.slope > 0
-    assert np.abs(fit.predicted_ms - S.human_rt()).max() < 60
+    assert np.abs(fit.predicted_ms - S.human_rt()).max() < 40
 
 
 def test_figure3_weights_also_fit_human_means():
     fit = S.fit_to_human(S.simulate(S.figure3_weights(), n_trials=500, seed=1).mean_rt())
-    assert fit.r >= 0.9
+    # sweep seeds 0-2 × {native, default} (simulation seed 1-3): r 0.9928–0.9985; threshold 0.98 (margin 0.013)
+    assert fit.r >= 0.98
 
 
 def test_fit_to_human_recovers_an_exact_line():
@@ -172,12 +179,15 @@ def test_equal_training_makes_interference_similar(trials):
     asymmetry = trials.interference(CN) - trials.interference(WR)
     equal = S.train_network(word_frequency=10, colour_frequency=10, epochs=300).weights
     eq = S.simulate(equal, n_trials=1000, seed=0)
+    # sweep seeds 0-2 × {native, default}: |cn − wr| / asymmetry 0.009–0.041 (threshold 0.25, margin 0.21);
+    # equal / base colour-naming interference 0.10–0.18 (threshold 0.5, margin 0.32)
     assert abs(eq.interference(CN) - eq.interference(WR)) < 0.25 * asymmetry
     assert eq.interference(CN) < 0.5 * trials.interference(CN)
 
 
 def test_reversed_training_reverses_the_asymmetry():
     out = S.interference_by_training([(1, 10), (10, 1)], n_trials=400)
+    # sweep seeds 0-2 × {native, default}: the weak task's interference is ≥ 8× the other's, or the other's is ≤ 0
     assert out[0, 0] > 3 * out[0, 1]  # 語を多く練習: 色の命名が干渉を受ける
     assert out[1, 1] > 3 * out[1, 0]  # 色を多く練習: 語の読みが干渉を受ける
 
@@ -202,6 +212,8 @@ def test_soa_late_word_interferes_less_and_word_reading_stays_flat(trials):
     fit = S.fit_to_human(trials.mean_rt())
     soa = S.soa_experiment(S.train_network().weights, fit, soa_ms=[0, 400], n_trials=300)
     cn, wr = soa.effect(CN), soa.effect(WR)
+    # sweep seeds 0-2 × {native, default}: cn[0] 131–243 ms (threshold 100), cn[1]/cn[0] −0.08–0.16 (threshold 0.5),
+    # max |wr| / cn[0] 0.018–0.16 (threshold 0.3)
     assert cn[0] > 100 and cn[1] < 0.5 * cn[0]
     assert np.abs(wr).max() < 0.3 * cn[0]
     assert list(soa.soa_cycles) == [0, round(400 / fit.slope)]
@@ -364,13 +376,6 @@ BAD_CALLS = {
     "training pair size": (lambda: S.interference_by_training([(1,)]), ValueError, "frequencies"),
     "training pair zero": (lambda: S.interference_by_training([(0, 1)]), ValueError, "頻度"),
     "training not pairs": (lambda: S.interference_by_training(5), TypeError, "frequencies"),
-    "practice familiar": (
-        lambda: S.practice_experiment(familiar_frequency=0),
-        ValueError,
-        "familiar_frequency",
-    ),
-    "practice empty": (lambda: S.practice_experiment(novel_frequencies=()), ValueError, "空"),
-    "practice float": (lambda: S.practice_experiment(novel_frequencies=(1.5,)), TypeError, "頻度"),
     "margins task": (lambda: S.equilibrium_margins(_W, "shape naming"), ValueError, "task"),
     "margins weights": (lambda: S.equilibrium_margins(1.0), TypeError, "StroopWeights"),
     "conflict condition": (lambda: S.conflict_index(_W, condition="x"), ValueError, "condition"),
@@ -390,3 +395,44 @@ def test_public_functions_reject_bad_input_with_a_named_argument(name):
 def test_trials_reject_an_unknown_condition(trials):
     with pytest.raises(ValueError, match="task, condition"):
         trials.interference("shape naming")
+
+
+# ---------------------------------------------------------------- 本文の説明と操作
+def test_equilibrium_margins_show_both_sources_of_the_asymmetry(trained):
+    m = S.equilibrium_margins(trained.weights)
+    assert m["congruent"] > m["control"] > m["conflict"] > 0
+    activation = (m["control"] - m["conflict"]) / (m["congruent"] - m["control"])
+    inverse = (1 / m["conflict"] - 1 / m["control"]) / (1 / m["control"] - 1 / m["congruent"])
+    # sweep seeds 0-2 × {native, default}: activation 2.17–2.25, 1/margin 4.66–5.11; thresholds 1.5 and 3
+    assert activation > 1.5 and inverse > 3 and inverse > activation
+
+
+def test_equilibrium_margins_by_hand_for_figure3():
+    m = S.equilibrium_margins(S.figure3_weights())
+    hc = sigmoid(np.array([2.2, -2.2]))
+    hw = sigmoid(np.array([-4 - 2.6, -4 + 2.6]))
+    net = 1.3 * (hc[0] - hc[1]) + 2.5 * (hw[0] - hw[1])
+    assert m["conflict"] == pytest.approx(sigmoid(net) - sigmoid(-net), abs=1e-6)
+
+
+def test_conflict_index_is_largest_on_conflict_trials(trained):
+    ci = {c: S.conflict_index(trained.weights, condition=c, n_trials=300) for c in S.CONDITIONS}
+    # sweep seeds 0-2 × {native, default} (500 trials): conflict − control 0.046, control − congruent 0.038; threshold 0.01
+    assert ci["conflict"] > ci["control"] + 0.01 > ci["congruent"] + 0.02
+
+
+def test_weaker_task_demand_slows_conflict_more_than_general_slowing(trained, trials):
+    def ratio(t):
+        m = dict(zip(S.TRIAL_TYPES, t.mean_rt(), strict=True))
+        return m[(CN, "conflict")] / m[(CN, "control")]
+
+    lesion = S.simulate(trained.weights.with_task_strength(3.0), n_trials=1000, seed=0)
+    slow = S.simulate(trained.weights, 1000, S.DynamicsParameters(tau=0.07), seed=0)
+    # sweep seeds 0-2 × {native, default}: lesion raises the ratio by 0.120–0.152 (threshold 0.05),
+    # general slowing changes it by −0.074 to −0.051 (threshold < 0.02)
+    assert ratio(lesion) > ratio(trials) + 0.05
+    assert ratio(slow) < ratio(trials) + 0.02
+    assert trained.weights.with_task_strength(3.0).task_strength == 3.0
+    assert torch.equal(
+        trained.weights.with_task_strength(3.0).word_hidden, trained.weights.word_hidden
+    )
