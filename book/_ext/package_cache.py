@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = "deeppsych"
 FINGERPRINT_KEY = "deeppsych_fingerprint"
+FORCED = re.compile(r"^\s+execution_mode:\s*force\s*$", re.M)
 # 章の中の計算は 1 スレッド (本書のモデルは小さい)。章どうしを並行に走らせてコアを使い切る。
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 CHAPTER_IMPORT = re.compile(
@@ -112,6 +113,11 @@ def fingerprint(source: str, root: Path) -> str:
     return digest.hexdigest() if files else ""
 
 
+def _source(env, docname: str) -> str:
+    path = Path(env.doc2path(docname))
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def _doc_fingerprint(env, docname: str) -> str:
     path = Path(env.doc2path(docname))
     return fingerprint(path.read_text(encoding="utf-8"), package_root()) if path.exists() else ""
@@ -148,11 +154,13 @@ def outdated_by_package(app, env, added, changed, removed):
         and docname not in removed
         and _doc_fingerprint(env, docname) != old
     ]
+    # 毎回実行するページ (実行時間の記録など、front matter に execution_mode: force) は毎回読み直す
+    always = [d for d in env.found_docs if FORCED.search(_source(env, d)) and d not in changed]
     for docname in stale:
         _forget_cached_execution(app, docname)
     if stale:
         logger.info("deeppsych が変わったので再実行する章: %s", ", ".join(sorted(stale)))
-    return [d for d in stale if d not in added and d not in changed]
+    return [d for d in stale if d not in added and d not in changed] + always
 
 
 def record_fingerprint(app, doctree) -> None:
@@ -202,6 +210,8 @@ def execute_in_parallel(app, env, docnames) -> None:
     cache = _cache(app)
     todo = []
     for docname in docnames:
+        if not _doc_fingerprint(env, docname):
+            continue  # deeppsych を使わないページ (実行時間の記録など) は myst-nb が順に実行する
         notebook, read_fmt = _notebook(env, docname)
         if notebook is None:
             continue
