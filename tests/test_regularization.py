@@ -9,7 +9,7 @@ from deeppsych import regularization as R
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.kernel_ridge import KernelRidge  # noqa: E402
-from sklearn.linear_model import Lasso, Ridge  # noqa: E402
+from sklearn.linear_model import Ridge  # noqa: E402
 from sklearn.model_selection import cross_val_score  # noqa: E402
 
 # 章と同じ設定
@@ -33,20 +33,6 @@ def chapter_design():
 # --- データと特徴 ----------------------------------------------------------------
 
 
-def test_curve_data_is_seeded_and_sampled_without_replacement():
-    a = R.make_curve_data(30, 200, seed=5, n_val=20)
-    b = R.make_curve_data(30, 200, seed=5, n_val=20)
-    assert np.array_equal(a.x_train, b.x_train) and np.array_equal(a.y_test, b.y_test)
-    x_all = np.concatenate([a.x_train, a.x_val, a.x_test])
-    assert x_all.size == 250 and np.unique(x_all).size == 250  # 重複なし
-    assert x_all.min() >= 0 and x_all.max() <= 1
-    assert not np.array_equal(a.x_train, R.make_curve_data(30, 200, seed=6).x_train)
-    # 雑音は N(0, noise²): 大きな標本で標準偏差を確かめる
-    big = R.make_curve_data(1500, 1, noise=0.3, seed=0)
-    residual = big.y_train - R.target_function(big.x_train)
-    assert residual.std() == pytest.approx(0.3, rel=0.06)
-
-
 def test_polynomial_features_are_scaled_to_unit_interval():
     x = np.linspace(0, 1, 11)
     F = R.polynomial_features(x, 15)
@@ -61,51 +47,7 @@ def test_polynomial_features_are_scaled_to_unit_interval():
     assert np.linalg.cond(raw) > 1e6 * np.linalg.cond(scaled)
 
 
-# --- 最小二乗法・リッジ回帰・ラッソ ------------------------------------------------
-
-
-@pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("lam", [1e-3, 0.5, 10.0])
-def test_ridge_equals_sklearn_ridge(lam, fit_intercept):
-    for X, y in [random_design(), chapter_design()]:
-        ours = R.ridge(X, y, lam, fit_intercept=fit_intercept)
-        ref = Ridge(alpha=lam, fit_intercept=fit_intercept, solver="cholesky").fit(X, y)
-        assert np.allclose(ours.coef, ref.coef_, rtol=1e-7, atol=1e-8)
-        assert ours.intercept == pytest.approx(ref.intercept_, abs=1e-8)
-        assert np.allclose(ours.predict(X), ref.predict(X), atol=1e-8)
-
-
-def test_ridge_with_zero_lambda_is_least_squares():
-    X, y = random_design()
-    ols = R.least_squares(X, y)
-    ref = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)[0]
-    assert np.allclose(ols.coef, ref[:-1]) and ols.intercept == pytest.approx(ref[-1])
-    assert np.allclose(R.ridge(X, y, 0.0).coef, ols.coef)
-
-
-@pytest.mark.parametrize("fraction", [0.5, 0.1, 0.01, 1e-3])
-def test_lasso_equals_sklearn_lasso_with_rescaled_alpha(fraction):
-    # ours: ‖y − Xw − b‖² + λ‖w‖₁ ; scikit-learn: ‖y − Xw − b‖²/(2n) + α‖w‖₁  →  α = λ/(2n)
-    for X, y in [random_design(), chapter_design()]:
-        lam = fraction * R.lasso_lambda_max(X, y)
-        ours = R.lasso(X, y, lam)
-        assert ours.converged
-        ref = Lasso(alpha=lam / (2 * len(y)), tol=1e-12, max_iter=1_000_000).fit(X, y)
-        scale = np.abs(ref.coef_).max()
-        assert np.allclose(ours.coef, ref.coef_, atol=1e-6 * scale)
-        assert ours.intercept == pytest.approx(ref.intercept_, abs=1e-6 * scale)
-        assert np.array_equal(ours.coef == 0, ref.coef_ == 0)
-
-
-def test_lasso_satisfies_the_optimality_conditions():
-    X, y = chapter_design()
-    lam = 0.01 * R.lasso_lambda_max(X, y)
-    fit = R.lasso(X, y, lam)
-    Xc, r = X - X.mean(0), y - fit.predict(X)
-    grad = 2 * Xc.T @ r  # 誤差の項の負の勾配
-    active = fit.coef != 0
-    assert np.allclose(grad[active], lam * np.sign(fit.coef[active]), atol=1e-4 * lam)
-    assert np.all(np.abs(grad[~active]) <= lam * (1 + 1e-6))
+# --- 正則化の経路 (リッジ回帰・ラッソそのものは tests/test_linear.py) -----------------
 
 
 def test_lasso_gives_exact_zeros_where_ridge_does_not():
@@ -121,11 +63,6 @@ def test_lasso_gives_exact_zeros_where_ridge_does_not():
     path = R.coefficient_path(X, y, lam_max * np.logspace(-3, 0, 12), "lasso")
     nonzero = (path != 0).sum(axis=1)
     assert nonzero[0] > nonzero[-1] == 0
-
-
-def test_soft_threshold():
-    v = np.array([-3.0, -0.5, 0.0, 0.2, 2.0])
-    assert np.allclose(R.soft_threshold(v, 1.0), [-2.0, 0.0, 0.0, 0.0, 1.0])
 
 
 def test_ridge_is_the_map_estimate_under_a_gaussian_prior():
@@ -324,6 +261,10 @@ def test_regularisation_network_in_two_dimensions_and_solves_g_plus_lambda():
 # --- ニューラルネットワークの正則化 (縮小版の学習) ---------------------------------------
 
 
+# 学習したモデルの閾値は、種 0–2 × CPU の計算経路 {native, ATEN_CPU_CAPABILITY=default
+# ONEDNN_MAX_CPU_ISA=AVX2 MKL_CBWR=COMPATIBLE} の 6 通りで測った範囲から、余裕をもって決めた。
+
+
 @pytest.fixture(scope="module")
 def mlp_runs():
     data = R.make_curve_data(20, 200, 0.3, seed=1, n_val=20)
@@ -337,38 +278,51 @@ def mlp_runs():
     }
 
 
+@pytest.mark.slow
 def test_unregularised_mlp_overfits_and_each_regulariser_helps(mlp_runs):
     none = mlp_runs["none"]
+    # sweep seeds 0-2 × {native, default}: observed 0.0177–0.0181; threshold 0.03 (margin 0.012)
     assert none.train[-1] < 0.03  # 雑音 σ² = 0.09 よりずっと小さい: 雑音まで覚えた
+    # sweep: test[-1] / min(test) observed 1.92–2.22; threshold 1.5 (margin 0.42)
     assert none.test[-1] > 1.5 * none.test.min()  # テスト誤差は最小値のあと上がる
     for name in ["decay", "dropout"]:
+        # sweep: ratio to unregularised observed 0.46–0.54 (decay), 0.47–0.66 (dropout);
+        # threshold 0.8 (margin 0.14)
         assert mlp_runs[name].test[-1] < 0.8 * none.test[-1], name
+        # sweep: train error above unregularised by 0.027–0.041; threshold 0 (margin 0.027)
         assert mlp_runs[name].train[-1] > none.train[-1], name
 
 
+@pytest.mark.slow
 def test_early_stopping_stops_and_restores_the_best_validation_model(mlp_runs):
     early, none = mlp_runs["early"], mlp_runs["none"]
+    # sweep seeds 0-2 × {native, default}: stopped at epoch 340–460; threshold 800 (margin 340)
     assert early.stopped_epoch < 800
     best = int(np.argmin(early.val))
     assert early.best_epoch == early.epochs[best]
     data = R.make_curve_data(20, 200, 0.3, seed=1, n_val=20)
     assert R.mse(data.y_val, early.predict(data.x_val)) == pytest.approx(early.val[best], rel=1e-5)
+    # sweep: ratio to unregularised observed 0.49–0.52; threshold 0.8 (margin 0.28)
     assert R.mse(data.y_test, early.predict(data.x_test)) < 0.8 * none.test[-1]
     # 同じ種なので、止めるまでの道のりは正則化なしの学習と同じ
     k = len(early.epochs)
     assert np.allclose(early.train, none.train[:k])
 
 
+@pytest.mark.slow
 def test_mlp_training_is_deterministic(mlp_runs):
     assert np.array_equal(mlp_runs["none"].test, mlp_runs["again"].test)
 
 
+@pytest.mark.slow
 def test_input_noise_augmentation_regularises():
     data = R.make_curve_data(20, 200, 0.3, seed=1, n_val=20)
     plain = R.train_mlp(data, epochs=800, eval_every=100)
     noisy = R.train_mlp(data, epochs=800, eval_every=100, input_noise=0.03)
+    # sweep seeds 0-2 × {native, default}: train error higher by 0.025–0.037; threshold 0
+    # (margin 0.025); test error ratio noisy / plain observed 0.47–0.67; threshold 0.85 (margin 0.18)
     assert noisy.train[-1] > plain.train[-1]
-    assert noisy.test[-1] < plain.test[-1]
+    assert noisy.test[-1] < 0.85 * plain.test[-1]
 
 
 def test_train_mlp_leaves_the_thread_count_alone():
@@ -433,3 +387,120 @@ def test_bad_inputs_raise_clear_errors():
         R.gaussian_kernel(x, x, 0.0)
     with pytest.raises(ValueError, match="列数"):
         R.tikhonov(X, y, 1.0, P=np.eye(3))
+
+
+# 公開関数は NaN・inf・空・数でない型を、計算の前に、引数の名前を挙げて拒む (issue 13.5)
+_X = np.random.default_rng(0).standard_normal((10, 3))
+_Y = np.linspace(-1.0, 1.0, 10)
+_XS = np.linspace(0.0, 1.0, 10)
+_CORRUPT = {
+    "nan": (ValueError, lambda a: np.where(np.arange(a.size).reshape(a.shape) == 0, np.nan, a)),
+    "inf": (ValueError, lambda a: np.where(np.arange(a.size).reshape(a.shape) == 0, np.inf, a)),
+    "empty": (ValueError, lambda a: a[:0]),
+    "text": (TypeError, lambda a: a.astype(str)),
+    "bool": (TypeError, lambda a: a > 0),
+}
+_ARRAY_ARGUMENTS = {  # 名前 → (壊した配列を 1 つ受け取る呼び出し, エラーに出るべき引数名)
+    "ridge X": (lambda b: R.ridge(b(_X), _Y, 1.0), "X"),
+    "ridge y": (lambda b: R.ridge(_X, b(_Y), 1.0), "y"),
+    "lasso X": (lambda b: R.lasso(b(_X), _Y, 1.0), "X"),
+    "lasso y": (lambda b: R.lasso(_X, b(_Y), 1.0), "y"),
+    "least_squares y": (lambda b: R.least_squares(_X, b(_Y)), "y"),
+    "lasso_lambda_max X": (lambda b: R.lasso_lambda_max(b(_X), _Y), "X"),
+    "polynomial_features x": (lambda b: R.polynomial_features(b(_XS), 3), "x"),
+    "fit_polynomial x": (lambda b: R.fit_polynomial(b(_XS), _Y, 3), "x"),
+    "fit_polynomial y": (lambda b: R.fit_polynomial(_XS, b(_Y), 3), "y"),
+    "mse y_true": (lambda b: R.mse(b(_Y), _Y), "y_true"),
+    "mse y_pred": (lambda b: R.mse(_Y, b(_Y)), "y_pred"),
+    "target_function x": (lambda b: R.target_function(b(_XS)), "x"),
+    "cross_validation_error x": (
+        lambda b: R.cross_validation_error(b(_XS), _Y, 3, [0.1], k=2),
+        "x",
+    ),
+    "cross_validation_error lams": (
+        lambda b: R.cross_validation_error(_XS, _Y, 3, b(np.array([0.1, 1.0])), k=2),
+        "lams",
+    ),
+    "coefficient_path lams": (
+        lambda b: R.coefficient_path(_X, _Y, b(np.array([0.1, 1.0]))),
+        "lams",
+    ),
+    "tikhonov A": (lambda b: R.tikhonov(b(_X), _Y, 1.0), "X"),
+    "tikhonov y": (lambda b: R.tikhonov(_X, b(_Y), 1.0), "y"),
+    "tikhonov_objective z": (lambda b: R.tikhonov_objective(b(np.ones(3)), _X, _Y, 1.0), "z"),
+    "gaussian_kernel x1": (lambda b: R.gaussian_kernel(b(_XS), _XS, 0.1), "x1"),
+    "fit_regularization_network x": (
+        lambda b: R.fit_regularization_network(b(_XS), _Y, 0.1, 0.1),
+        "x",
+    ),
+    "fit_regularization_network y": (
+        lambda b: R.fit_regularization_network(_XS, b(_Y), 0.1, 0.1),
+        "y",
+    ),
+    "negative_log_posterior w": (
+        lambda b: R.negative_log_posterior(b(np.ones(3)), _X, _Y, 1.0, 1.0),
+        "w",
+    ),
+    "LinearFit.predict X": (lambda b: R.ridge(_X, _Y, 1.0).predict(b(_X)), "X"),
+    "PolynomialFit.predict x": (lambda b: R.fit_polynomial(_XS, _Y, 2).predict(b(_XS)), "x"),
+    "RegularizationNetwork.predict x": (
+        lambda b: R.fit_regularization_network(_XS, _Y, 0.1, 0.1).predict(b(_XS)),
+        "x",
+    ),
+}
+
+
+@pytest.mark.parametrize("corruption", sorted(_CORRUPT))
+@pytest.mark.parametrize("argument", sorted(_ARRAY_ARGUMENTS))
+def test_public_functions_reject_bad_arrays(argument, corruption):
+    call, name = _ARRAY_ARGUMENTS[argument]
+    error, corrupt = _CORRUPT[corruption]
+    with pytest.raises(error) as info:
+        call(corrupt)
+    assert name in str(info.value) or corruption in ("text", "bool"), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "names"),
+    [
+        (lambda: R.ridge(_X, _Y[:-1], 1.0), ("X", "y")),
+        (lambda: R.lasso(_X, _Y[:-1], 1.0), ("X", "y")),
+        (lambda: R.tikhonov(_X, _Y[:-1], 1.0), ("X", "y")),
+        (lambda: R.tikhonov(_X, _Y, 1.0, P=np.eye(4)), ("P",)),
+        (lambda: R.mse(_Y, _Y[:-1]), ("y_true", "y_pred")),
+        (lambda: R.cross_validation_error(_XS, _Y[:-1], 3, [0.1], k=2), ("x", "y")),
+        (lambda: R.fit_regularization_network(_XS, _Y[:-1], 0.1, 0.1), ("x", "y")),
+        (lambda: R.gaussian_kernel(np.zeros((3, 2)), np.zeros((3, 3)), 0.1), ("x1", "x2")),
+        (lambda: R.ridge(_X, _Y, 1.0).predict(np.zeros((2, 4))), ("X",)),
+    ],
+)
+def test_shape_mismatches_name_the_arguments(call, names):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert all(n in str(info.value) for n in names), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda: R.make_curve_data(10, 10, noise=float("nan")), ValueError, "noise"),
+        (lambda: R.make_curve_data(-1, 10), ValueError, "n_train"),
+        (lambda: R.lasso(_X, _Y, float("nan")), ValueError, "lam"),
+        (lambda: R.ridge(_X, _Y, float("inf")), ValueError, "lam"),
+        (lambda: R.blur_matrix(10, -1.0), ValueError, "width"),
+        (lambda: R.kfold_indices(10, 1), ValueError, "k"),
+        (lambda: R.sample_size_sweep([10.5], 3, n_repeats=2), TypeError, "size"),
+        (lambda: R.bias_variance([(1, float("nan"))], 10, n_repeats=3), ValueError, "lam"),
+        (lambda: R.degree_sweep(R.make_curve_data(10, 10), [-1]), ValueError, "degree"),
+        (lambda: R.train_mlp(R.make_curve_data(5, 5), epochs=2, lr=float("nan")), ValueError, "lr"),
+        (
+            lambda: R.train_mlp(R.make_curve_data(5, 5), epochs=2, weight_decay=float("nan")),
+            ValueError,
+            "weight_decay",
+        ),
+        (lambda: R.make_mlp(hidden=0), ValueError, "hidden"),
+    ],
+)
+def test_bad_scalars_are_rejected_by_name(call, error, name):
+    with pytest.raises(error, match=name):
+        call()
