@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / ".ci"))
 import chapters  # noqa: E402  (章の一覧はここだけ: _toc.yml から読む)
 import cjk_linebreaks  # noqa: E402
 import package_cache  # noqa: E402
+import release  # noqa: E402
 
 CHAPTERS = chapters.chapters()
 CODE_CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
@@ -144,14 +145,23 @@ def test_fingerprint_resolves_subpackages(tmp_path):
     assert {p.relative_to(root).as_posix() for p in closure} >= {"data/words.py", "_checks.py"}
 
 
-def test_version_is_the_same_in_package_book_footer_and_pdf_title():
+def test_version_is_written_once_and_reaches_footer_and_pdf_title():
     import deeppsych
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert f'version = "{deeppsych.__version__}"' in pyproject
-    assert config["sphinx"]["config"]["release"] == deeppsych.__version__
-    assert f"版 {deeppsych.__version__}" in config["html"]["extra_footer"]
+    assert 'version = { attr = "deeppsych.__version__" }' in pyproject
+    assert (
+        "release" not in config["sphinx"]["config"] and "version" not in config["sphinx"]["config"]
+    )
+
+    class Config:
+        release = version = ""
+        html_theme_options = {"extra_footer": config["html"]["extra_footer"]}
+
+    release.set_release(None, Config)
+    assert Config.release == deeppsych.__version__
+    assert f"版 {deeppsych.__version__}" in Config.html_theme_options["extra_footer"]
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
