@@ -1,4 +1,4 @@
-"""Mitchell et al. (2008) の符号化モデル: 名詞の意味特徴からボクセルごとの活動を予測する (第 2 章)。
+"""Mitchell et al. (2008) の符号化モデル: 名詞の意味特徴からボクセルごとの活動を予測する (``book/02_cosine_correlation.md``)。
 
 Mitchell, T. M. et al. (2008). Predicting human brain activity associated with the meanings of
 nouns. Science, 320, 1191–1195.
@@ -7,8 +7,8 @@ nouns. Science, 320, 1191–1195.
    を並べる。
    原論文は大規模コーパスでの共起を使った。ここでは埋め込みのコサイン類似度で代える。
 2. 線形の符号化 (原論文の式 1): ボクセル v の活動の予測は y_v(w) = Σ_i c_{v i} f_i(w)。
-   係数 c_{v i} はボクセルごとの回帰で求める。ここでは ``ridge_fit`` (L2 正則化つき最小二乗)
-   を使う。
+   係数 c_{v i} はボクセルごとの回帰で求める。ここでは ``linear.ridge`` (L2 正則化つき最小二乗、
+   第 8 章と同じ関数) を使う。
 3. 2 語取り置き法 ``leave_two_out``: 2 つの名詞を除いた残りで学習し、除いた 2 語の画像を予測して、
    どちらの予測がどちらの観測かをコサイン類似度で当てる。偶然の正答率は 0.5。
 """
@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from . import similarity
-from ._checks import as_float_tensor, positive_int
+from ._checks import as_float_array, as_float_tensor, nonnegative_number, positive_int
 
 
 def verb_features(noun_vectors, verb_vectors, reference=None) -> torch.Tensor:
@@ -38,51 +38,6 @@ def verb_features(noun_vectors, verb_vectors, reference=None) -> torch.Tensor:
         verbs = similarity.subtract_mean_vector(verbs, reference)
     f = similarity.cosine_matrix(nouns, verbs)
     return f / torch.linalg.vector_norm(f, dim=1, keepdim=True)
-
-
-@dataclass(frozen=True)
-class RidgeFit:
-    """ボクセルごとのリッジ回帰の結果。coef は (特徴数, ボクセル数)、intercept は (ボクセル数,)。"""
-
-    coef: np.ndarray
-    intercept: np.ndarray
-
-    def predict(self, features) -> np.ndarray:
-        x = _as_matrix(features, "features")
-        if x.shape[1] != self.coef.shape[0]:
-            raise ValueError(f"特徴数が違います ({x.shape[1]} と {self.coef.shape[0]})")
-        return x @ self.coef + self.intercept
-
-
-def _as_matrix(x, name: str) -> np.ndarray:
-    t = as_float_tensor(x, name, min_dim=2)
-    if t.dim() != 2:
-        raise ValueError(f"{name} は 2 次元の行列でなければなりません (形 {tuple(t.shape)})")
-    return t.detach().cpu().numpy().astype(np.float64)
-
-
-def ridge_fit(features, images, alpha: float = 1.0, fit_intercept: bool = True) -> RidgeFit:
-    """すべてのボクセルについて、リッジ回帰 min ‖y_v − X c_v − b_v‖² + α‖c_v‖² を解く。
-
-    ボクセルごとの回帰は互いに独立だが、説明変数 X は共通なので、解
-    c_v = (XᵀX + αI)⁻¹ Xᵀ y_v は 1 回の連立方程式でまとめて求まる (X と y は平均を引いたもの)。
-    切片 b_v には罰則をかけない (scikit-learn の Ridge と同じ)。
-    """
-    x = _as_matrix(features, "features")
-    y = _as_matrix(images, "images")
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"features と images の行数 (名詞数) が違います ({x.shape[0]} と {y.shape[0]})"
-        )
-    alpha = float(alpha)
-    if not alpha >= 0:
-        raise ValueError(f"alpha は 0 以上でなければなりません ({alpha})")
-    x_mean = x.mean(axis=0) if fit_intercept else np.zeros(x.shape[1])
-    y_mean = y.mean(axis=0) if fit_intercept else np.zeros(y.shape[1])
-    xc, yc = x - x_mean, y - y_mean
-    gram = xc.T @ xc + alpha * np.eye(x.shape[1])
-    coef = np.linalg.solve(gram, xc.T @ yc)
-    return RidgeFit(coef, y_mean - x_mean @ coef)
 
 
 def match_by_cosine(predicted, observed) -> bool:
@@ -103,43 +58,41 @@ class LeaveTwoOutResult:
 
 
 def leave_two_out(
-    features, images, alpha: float = 1.0, max_pairs: int | None = None, seed: int = 0
+    features, images, lam: float = 1.0, max_pairs: int | None = None, seed: int = 0
 ) -> LeaveTwoOutResult:
     """Mitchell et al. (2008) の 2 語取り置き法の正答率 (偶然 0.5)。
 
-    すべての名詞の組 (n(n−1)/2 通り) について、その 2 語を除いた残りで ``ridge_fit`` と同じ
+    すべての名詞の組 (n(n−1)/2 通り) について、その 2 語を除いた残りで ``linear.ridge`` と同じ
     リッジ回帰を学習し、除いた 2 語の画像を予測して ``match_by_cosine`` と同じ規則で判定する。
     max_pairs を与えると、組を seed で決まる無作為な max_pairs 個に減らす。
 
     1770 回の学習を 1 回ずつ解く代わりに、全体の XᵀX・XᵀY から除いた 2 語の分を引いて
     まとめて解く (結果は 1 回ずつ解いたものと同じ。tests/test_encoding.py で確かめている)。
     """
-    x = _as_matrix(features, "features")
-    y = _as_matrix(images, "images")
+    x = as_float_array(features, "features", 2)
+    y = as_float_array(images, "images", 2)
     n, p = x.shape
     if y.shape[0] != n:
         raise ValueError(f"features と images の行数 (名詞数) が違います ({n} と {y.shape[0]})")
     if n < 4:
         raise ValueError(f"名詞は 4 つ以上必要です ({n})")
-    alpha = float(alpha)
-    if not alpha >= 0:
-        raise ValueError(f"alpha は 0 以上でなければなりません ({alpha})")
+    lam = nonnegative_number(lam, "lam")
     pairs = np.array(list(itertools.combinations(range(n), 2)))
     if max_pairs is not None and positive_int(max_pairs, "max_pairs") < len(pairs):
         keep = np.random.default_rng(seed).choice(len(pairs), size=max_pairs, replace=False)
         pairs = pairs[np.sort(keep)]
     correct = np.concatenate(
         [
-            _leave_two_out_chunk(x, y, alpha, chunk)
+            _leave_two_out_chunk(x, y, lam, chunk)
             for chunk in np.array_split(pairs, -(-len(pairs) // 256))
         ]
     )
     return LeaveTwoOutResult(float(correct.mean()), correct, pairs)
 
 
-def _leave_two_out_chunk(x, y, alpha, pairs) -> np.ndarray:
+def _leave_two_out_chunk(x, y, lam, pairs) -> np.ndarray:
     """組の束について、2 語を除いた学習・予測と、コサイン類似度による判定をまとめて行う。"""
-    pred = held_out_predictions(x, y, alpha, pairs)
+    pred = held_out_predictions(x, y, lam, pairs)
     observed = np.stack([y[pairs[:, 0]], y[pairs[:, 1]]], axis=1)  # (組, 2, V)
     pred_unit = pred / np.linalg.norm(pred, axis=2, keepdims=True)
     obs_unit = observed / np.linalg.norm(observed, axis=2, keepdims=True)
@@ -147,7 +100,7 @@ def _leave_two_out_chunk(x, y, alpha, pairs) -> np.ndarray:
     return s[:, 0, 0] + s[:, 1, 1] > s[:, 0, 1] + s[:, 1, 0]
 
 
-def held_out_predictions(x: np.ndarray, y: np.ndarray, alpha: float, pairs) -> np.ndarray:
+def held_out_predictions(x: np.ndarray, y: np.ndarray, lam: float, pairs) -> np.ndarray:
     """各組 (i, j) について、i と j を除いて学習したリッジ回帰による 2 語の予測画像 (組, 2, V)。"""
     pairs = np.asarray(pairs)
     m = x.shape[0] - 2
@@ -160,10 +113,10 @@ def held_out_predictions(x: np.ndarray, y: np.ndarray, alpha: float, pairs) -> n
         - np.einsum("ka,kb->kab", xi, xi)
         - np.einsum("ka,kb->kab", xj, xj)
         - m * np.einsum("ka,kb->kab", x_mean, x_mean)
-        + alpha * np.eye(x.shape[1])
+        + lam * np.eye(x.shape[1])
     )
     held = np.stack([xi - x_mean, xj - x_mean], axis=2)  # (組, p, 2)
-    a = np.linalg.solve(gram, held)  # (XcᵀXc + αI)⁻¹ (x − x̄)
+    a = np.linalg.solve(gram, held)  # (XcᵀXc + λI)⁻¹ (x − x̄)
     # 予測 = aᵀ Xcᵀ Yc + ȳ。Xcᵀ Yc = XᵀY − x_i y_iᵀ − x_j y_jᵀ − m x̄ ȳᵀ
     pred = np.matmul(a.transpose(0, 2, 1), x.T @ y)  # (組, 2, V)
     pred -= np.einsum("kpt,kp->kt", a, xi)[:, :, None] * yi[:, None, :]
@@ -175,20 +128,20 @@ def held_out_predictions(x: np.ndarray, y: np.ndarray, alpha: float, pairs) -> n
 
 def shuffled_rows(features, seed: int = 0) -> np.ndarray:
     """特徴の行 (名詞) を無作為に並べ替える。名詞と画像の対応を壊した「偶然」の基準に使う。"""
-    x = _as_matrix(features, "features")
+    x = as_float_array(features, "features", 2)
     return x[np.random.default_rng(seed).permutation(x.shape[0])]
 
 
 def signature_recovery(coef, true_weights) -> np.ndarray:
     """特徴ごとに、学習した署名 (coef の行) と真の署名のピアソンの r を返す (模擬データでだけ測れる)。"""
-    learned = _as_matrix(coef, "coef")
-    truth = _as_matrix(true_weights, "true_weights")
+    learned = as_float_array(coef, "coef", 2)
+    truth = as_float_array(true_weights, "true_weights", 2)
     if learned.shape != truth.shape:
         raise ValueError(f"coef と true_weights の形が違います ({learned.shape} と {truth.shape})")
     return similarity.pearson_r(learned, truth).numpy()
 
 
-def accuracy_by_snr(features, snrs, alpha: float = 1.0, seeds=(0, 1, 2)) -> np.ndarray:
+def accuracy_by_snr(features, snrs, lam: float = 1.0, seeds=(0, 1, 2)) -> np.ndarray:
     """SNR ごと・乱数の種ごとに模擬データを作り、2 語取り置き法の正答率を (SNR 数, 種の数) で返す。"""
     from .data import synthetic_fmri
 
@@ -196,7 +149,7 @@ def accuracy_by_snr(features, snrs, alpha: float = 1.0, seeds=(0, 1, 2)) -> np.n
         [
             [
                 leave_two_out(
-                    features, synthetic_fmri.generate(features, snr=snr, seed=s).images, alpha
+                    features, synthetic_fmri.generate(features, snr=snr, seed=s).images, lam
                 ).accuracy
                 for s in seeds
             ]
@@ -206,11 +159,11 @@ def accuracy_by_snr(features, snrs, alpha: float = 1.0, seeds=(0, 1, 2)) -> np.n
 
 
 def accuracy_by_n_nouns(
-    features, images, sizes, alpha: float = 1.0, n_subsets: int = 5, seed: int = 0
+    features, images, sizes, lam: float = 1.0, n_subsets: int = 5, seed: int = 0
 ) -> np.ndarray:
     """名詞を sizes 個ずつ無作為に選んだ部分集合で 2 語取り置き法を行い、(sizes 数, n_subsets) で返す。"""
-    x = _as_matrix(features, "features")
-    y = _as_matrix(images, "images")
+    x = as_float_array(features, "features", 2)
+    y = as_float_array(images, "images", 2)
     rng = np.random.default_rng(seed)
     out = np.empty((len(sizes), positive_int(n_subsets, "n_subsets")))
     for row, size in enumerate(sizes):
@@ -219,5 +172,5 @@ def accuracy_by_n_nouns(
             raise ValueError(f"size は名詞数 {x.shape[0]} 以下でなければなりません ({size})")
         for col in range(n_subsets):
             keep = np.sort(rng.choice(x.shape[0], size=size, replace=False))
-            out[row, col] = leave_two_out(x[keep], y[keep], alpha).accuracy
+            out[row, col] = leave_two_out(x[keep], y[keep], lam).accuracy
     return out

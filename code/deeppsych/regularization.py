@@ -1,23 +1,19 @@
-"""正則化: 過学習と未学習、リッジ回帰とラッソ、標準正則化理論、正則化ネットワーク (第 8 章)。
+"""正則化: 過学習と未学習、リッジ回帰とラッソ、標準正則化理論、正則化ネットワーク (``book/08_regularization.md``)。
 
-式はすべて「誤差 + λ × 罰則」の形にそろえてある (ERRATA 11: 第 1 項も 2 乗):
+式はすべて「誤差 + λ × 罰則」の形にそろえてある (誤差の項も 2 乗する。docs/common_mistakes.md の 11):
 
-* リッジ回帰 (Hoerl & Kennard 1970):  ‖y − Xw − b‖² + λ‖w‖²
-* ラッソ (Tibshirani 1996):            ‖y − Xw − b‖² + λ‖w‖₁   (座標降下法, Friedman et al. 2010)
+* リッジ回帰とラッソ: ``linear.ridge``・``linear.lasso`` (第 2 章の符号化モデルと同じ関数)
 * 標準正則化理論 (Tikhonov 1963; Poggio, Torre & Koch 1985):  ‖Az − y‖² + λ‖Pz‖²
 * 正則化ネットワーク (Poggio & Girosi 1990):  f(x) = Σ_i c_i G(x; x_i),  (G + λI)c = y
 
 切片 b には罰則をかけない (scikit-learn の fit_intercept=True と同じ)。scikit-learn との対応は
 Ridge(alpha=λ)、Lasso(alpha=λ / (2n))、KernelRidge(alpha=λ, kernel="rbf", gamma=1 / (2 width²))。
-データは seed で固定した格子から非復元抽出する (同じ x が 2 度出ないので、行列が特異にならない)。
+データ (雑音のある sin 曲線) は ``data.noisy_sine`` にある。
 """
 
 from __future__ import annotations
 
 import copy
-import math
-import numbers
-import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,99 +21,29 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import as_float_tensor, positive_int, positive_number
+from ._checks import (
+    as_float_array,
+    as_float_tensor,
+    nonnegative_number,
+    one_of,
+    positive_int,
+    positive_number,
+)
+from .data.noisy_sine import DOMAIN, CurveData, make_curve_data, target_function  # noqa: F401
+from .linear import (  # noqa: F401  (book/08_regularization.md は reg.ridge などと呼ぶ)
+    LinearFit,
+    design,
+    lasso,
+    lasso_lambda_max,
+    lasso_reference,
+    least_squares,
+    ridge,
+    soft_threshold,
+)
 
-DOMAIN = (0.0, 1.0)
+PENALTIES = ("ridge", "lasso")
 
-
-# --- 入力の検査 ----------------------------------------------------------------
-
-
-def _array(x, name: str, ndim: int) -> np.ndarray:
-    """数値の配列を float64 の numpy 配列にする (torch.Tensor も受け取る)。
-
-    列が 0 本の行列 (n, 0) (次数 0 の多項式の特徴) だけは空でも受け付ける。
-    """
-    if ndim == 2 and np.ndim(x) == 2 and np.shape(x)[0] > 0 and np.shape(x)[1] == 0:
-        return np.zeros(np.shape(x))
-    t = as_float_tensor(x, name, min_dim=1)
-    a = t.detach().cpu().numpy().astype(np.float64)
-    if a.ndim != ndim:
-        raise ValueError(f"{name} は {ndim} 次元の配列でなければなりません (形 {a.shape})")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} に NaN か無限大が含まれています")
-    return a
-
-
-def _design(X, y) -> tuple[np.ndarray, np.ndarray]:
-    X, y = _array(X, "X", 2), _array(y, "y", 1)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X の行数 {X.shape[0]} と y の長さ {y.shape[0]} が違います")
-    return X, y
-
-
-def _nonnegative(value, name: str) -> float:
-    """0 以上の有限の実数 (正則化の強さ λ など)。"""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} は 0 以上の実数でなければなりません ({value!r} を受け取りました)")
-    if not (value >= 0 and np.isfinite(value)):
-        raise ValueError(f"{name} は 0 以上の有限の値でなければなりません ({value!r})")
-    return float(value)
-
-
-def _degree(degree) -> int:
-    if isinstance(degree, bool) or not isinstance(degree, numbers.Integral):
-        raise TypeError(f"degree は 0 以上の整数でなければなりません ({degree!r})")
-    if degree < 0:
-        raise ValueError(f"degree は 0 以上でなければなりません ({degree!r} を受け取りました)")
-    return int(degree)
-
-
-# --- データ: 雑音のある sin 曲線から非復元抽出する ------------------------------
-
-
-def target_function(x) -> np.ndarray:
-    """真の関数 f(x) = sin(2πx) (x ∈ [0, 1])。"""
-    return np.sin(2 * np.pi * _array(x, "x", 1))
-
-
-@dataclass
-class CurveData:
-    """訓練・検証・テスト用の (x, y)。3 つは同じ格子から重複なしに選ばれている。"""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    noise: float
-
-
-def make_curve_data(
-    n_train: int, n_test: int = 200, noise: float = 0.3, seed=0, n_val: int = 0, grid: int = 2001
-) -> CurveData:
-    """y = sin(2πx) + ε, ε ~ N(0, noise²) を、[0, 1] の grid 点の格子から非復元抽出で作る。
-
-    seed は整数か numpy.random.Generator。訓練・検証・テストの x は互いに重ならない。
-    """
-    n_train = positive_int(n_train, "n_train")
-    n_test = positive_int(n_test, "n_test")
-    n_val = positive_int(n_val, "n_val", minimum=0)
-    noise = _nonnegative(noise, "noise")
-    grid = positive_int(grid, "grid", minimum=2)
-    total = n_train + n_val + n_test
-    if total > grid:
-        raise ValueError(f"n_train + n_val + n_test = {total} が格子の点数 {grid} を超えています")
-    rng = np.random.default_rng(seed)
-    x = rng.choice(np.linspace(*DOMAIN, grid), size=total, replace=False)
-    y = target_function(x) + noise * rng.standard_normal(total)
-    parts = np.split(np.arange(total), [n_train, n_train + n_val])
-    (xt, yt), (xv, yv), (xs, ys) = [(np.sort(x[i]), y[i][np.argsort(x[i])]) for i in parts]
-    return CurveData(xt, yt, xv, yv, xs, ys, noise)
-
-
-# --- 多項式の特徴と線形モデル -----------------------------------------------------
+# --- 多項式の特徴と、その当てはめ -----------------------------------------------------
 
 
 def polynomial_features(x, degree: int, domain=DOMAIN) -> np.ndarray:
@@ -127,30 +53,13 @@ def polynomial_features(x, degree: int, domain=DOMAIN) -> np.ndarray:
     正規方程式が数値的に解けなくなる。
     切片の列は含まない (切片は当てはめの側で扱う)。degree = 0 なら (n, 0) の空の行列。
     """
-    x = _array(x, "x", 1)
-    degree = _degree(degree)
+    x = as_float_array(x, "x", 1)
+    degree = positive_int(degree, "degree", minimum=0)
     lo, hi = domain
     if not hi > lo:
         raise ValueError(f"domain は (下限, 上限) で 下限 < 上限 です ({domain!r})")
     z = 2 * (x - lo) / (hi - lo) - 1
     return z[:, None] ** np.arange(1, degree + 1)
-
-
-@dataclass
-class LinearFit:
-    """線形モデル ŷ = Xw + b の係数。"""
-
-    coef: np.ndarray
-    intercept: float
-    lam: float = 0.0
-    n_sweeps: int = 0
-    converged: bool = True
-
-    def predict(self, X) -> np.ndarray:
-        X = _array(X, "X", 2)
-        if X.shape[1] != self.coef.size:
-            raise ValueError(f"X の列数 {X.shape[1]} が係数の数 {self.coef.size} と違います")
-        return X @ self.coef + self.intercept
 
 
 @dataclass
@@ -164,107 +73,10 @@ class PolynomialFit(LinearFit):
         return super().predict(polynomial_features(x, self.degree, self.domain))
 
 
-def _centre(X, y, fit_intercept: bool):
-    if not fit_intercept:
-        return X, y, np.zeros(X.shape[1]), 0.0
-    x_mean, y_mean = X.mean(axis=0), y.mean()
-    return X - x_mean, y - y_mean, x_mean, y_mean
-
-
-def least_squares(X, y, fit_intercept: bool = True) -> LinearFit:
-    """罰則なしの最小二乗法。未知数が式の数より多い、または列が従属なら ValueError。"""
-    X, y = _design(X, y)
-    n_coef = X.shape[1] + int(fit_intercept)
-    if n_coef > X.shape[0]:
-        raise ValueError(
-            f"係数 {n_coef} 個に対してデータが {X.shape[0]} 点しかなく、罰則なしでは解が 1 つに"
-            "決まりません (次数を下げるか、λ > 0 の正則化を使ってください)"
-        )
-    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
-    w, _, rank, _ = np.linalg.lstsq(Xc, yc, rcond=None)
-    if rank < X.shape[1]:
-        raise ValueError(
-            "X の列が一次従属で、罰則なしでは解が 1 つに決まりません (λ > 0 を使ってください)"
-        )
-    return LinearFit(w, float(y_mean - x_mean @ w))
-
-
-def ridge(X, y, lam: float, fit_intercept: bool = True) -> LinearFit:
-    """リッジ回帰 ‖y − Xw − b‖² + λ‖w‖² の閉じた形の解 w = (XᵀX + λI)⁻¹Xᵀy (中心化した X, y)。"""
-    lam = _nonnegative(lam, "lam")
-    if lam == 0:
-        return least_squares(X, y, fit_intercept)
-    X, y = _design(X, y)
-    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
-    w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ yc)
-    return LinearFit(w, float(y_mean - x_mean @ w), lam)
-
-
-def soft_threshold(value, threshold: float):
-    """軟閾値関数 S(v, t) = sign(v) max(|v| − t, 0)。ラッソの係数がちょうど 0 になる理由。"""
-    return np.sign(value) * np.maximum(np.abs(value) - threshold, 0.0)
-
-
-def lasso_lambda_max(X, y, fit_intercept: bool = True) -> float:
-    """これ以上の λ ではラッソの係数がすべて 0 になる値 2 max_j |x_jᵀ y| (中心化した X, y)。"""
-    X, y = _design(X, y)
-    Xc, yc, _, _ = _centre(X, y, fit_intercept)
-    return float(2 * np.abs(Xc.T @ yc).max()) if X.shape[1] else 0.0
-
-
-def lasso(
-    X,
-    y,
-    lam: float,
-    fit_intercept: bool = True,
-    tol: float = 1e-10,
-    max_sweeps: int = 100_000,
-    init=None,
-) -> LinearFit:
-    """ラッソ ‖y − Xw − b‖² + λ‖w‖₁ を座標降下法で解く (Friedman, Hastie & Tibshirani 2010)。
-
-    1 つの係数 w_j だけを動かすと最小値は閉じた形 w_j = S(ρ_j, λ/2) / ‖x_j‖² で求まる
-    (ρ_j = x_jᵀ(y − Σ_{k≠j} x_k w_k)、S は軟閾値関数)。これを全係数について繰り返し、
-    双対ギャップが tol × ‖y‖² / 2 以下になったら止める。init は初期値 (経路の計算で前の解を使う)。
-    """
-    lam = _nonnegative(lam, "lam")
-    max_sweeps = positive_int(max_sweeps, "max_sweeps")
-    X, y = _design(X, y)
-    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
-    p = X.shape[1]
-    gram, xty = Xc.T @ Xc, Xc.T @ yc
-    if np.any(np.diag(gram) == 0):
-        raise ValueError("X に定数 (中心化すると 0) の列があります")
-    w = np.zeros(p) if init is None else _array(init, "init", 1).copy()
-    if w.size != p:
-        raise ValueError(f"init の長さ {w.size} が X の列数 {p} と違います")
-    alpha, scale = lam / 2, max(float(yc @ yc) / 2, np.finfo(float).tiny)
-    g, b, wl = gram.tolist(), xty.tolist(), w.tolist()  # 1 係数ずつの更新は Python の数で速く回す
-    converged, sweep = p == 0, 0
-    while not converged and sweep < max_sweeps:
-        sweep += 1
-        for j in range(p):
-            rho = b[j] - sum(map(operator.mul, g[j], wl)) + g[j][j] * wl[j]
-            wl[j] = math.copysign(max(abs(rho) - alpha, 0.0), rho) / g[j][j]  # S(ρ, λ/2)/‖x_j‖²
-        if sweep % 10 == 0 or sweep == max_sweeps:
-            converged = _lasso_gap(Xc, yc, np.array(wl), alpha) <= tol * scale
-    w = np.array(wl)
-    return LinearFit(w, float(y_mean - x_mean @ w), lam, sweep, bool(converged))
-
-
-def _lasso_gap(X, y, w, alpha) -> float:
-    """½‖r‖² + α‖w‖₁ の双対ギャップ (0 以上、最適解で 0)。"""
-    r = y - X @ w
-    dual_norm = np.abs(X.T @ r).max()
-    s = min(1.0, alpha / dual_norm) if dual_norm > 0 else 1.0
-    return float(0.5 * r @ r + alpha * np.abs(w).sum() - s * r @ y + 0.5 * s**2 * r @ r)
-
-
 def path_fits(X, y, lams, penalty: str = "ridge") -> list[LinearFit]:
     """λ ごとの当てはめ (lams と同じ順)。ラッソは大きい λ から順に、前の解を初期値にして解く。"""
-    if penalty not in ("ridge", "lasso"):
-        raise ValueError(f"penalty は 'ridge' か 'lasso' です ({penalty!r})")
-    lams = _array(lams, "lams", 1)
+    one_of(penalty, PENALTIES, "penalty")
+    lams = as_float_array(lams, "lams", 1)
     fits: list = [None] * lams.size
     w = None
     for i in np.argsort(-lams):
@@ -283,8 +95,7 @@ def coefficient_path(X, y, lams, penalty: str = "ridge") -> np.ndarray:
 
 def fit_polynomial(x, y, degree: int, lam: float = 0.0, penalty: str = "ridge") -> PolynomialFit:
     """多項式を当てはめる。lam = 0 なら最小二乗法、そうでなければ penalty (ridge / lasso)。"""
-    if penalty not in ("ridge", "lasso"):
-        raise ValueError(f"penalty は 'ridge' か 'lasso' です ({penalty!r})")
+    one_of(penalty, PENALTIES, "penalty")
     X = polynomial_features(x, degree)
     fit = (ridge if penalty == "ridge" else lasso)(X, y, lam)
     return PolynomialFit(fit.coef, fit.intercept, fit.lam, fit.n_sweeps, fit.converged, degree)
@@ -292,7 +103,7 @@ def fit_polynomial(x, y, degree: int, lam: float = 0.0, penalty: str = "ridge") 
 
 def mse(y_true, y_pred) -> float:
     """平均二乗誤差。"""
-    y_true, y_pred = _array(y_true, "y_true", 1), _array(y_pred, "y_pred", 1)
+    y_true, y_pred = as_float_array(y_true, "y_true", 1), as_float_array(y_pred, "y_pred", 1)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true {y_true.shape} と y_pred {y_pred.shape} の形が違います")
     return float(np.mean((y_true - y_pred) ** 2))
@@ -303,7 +114,7 @@ def mse(y_true, y_pred) -> float:
 
 def degree_sweep(data: CurveData, degrees) -> dict[str, np.ndarray]:
     """次数ごとの訓練誤差とテスト誤差 (平均二乗誤差)。"""
-    degrees = [_degree(d) for d in degrees]
+    degrees = [positive_int(d, "degree", minimum=0) for d in degrees]
     train, test = [], []
     for d in degrees:
         fit = fit_polynomial(data.x_train, data.y_train, d)
@@ -314,7 +125,10 @@ def degree_sweep(data: CurveData, degrees) -> dict[str, np.ndarray]:
 
 def sample_size_sweep(sizes, degree: int, n_repeats: int = 50, noise: float = 0.3, seed=0):
     """データ数ごとの訓練誤差とテスト誤差。各データ数で n_repeats 個の標本の中央値をとる。"""
-    degree, n_repeats = _degree(degree), positive_int(n_repeats, "n_repeats")
+    degree, n_repeats = (
+        positive_int(degree, "degree", minimum=0),
+        positive_int(n_repeats, "n_repeats"),
+    )
     sizes = [positive_int(n, "size", minimum=degree + 2) for n in sizes]
     rng = np.random.default_rng(seed)
     train = np.zeros((len(sizes), n_repeats))
@@ -336,7 +150,9 @@ def bias_variance(models, n_train: int, n_repeats: int = 200, noise: float = 0.3
     期待テスト誤差 = 偏り² + 分散 + noise²。E[f̂] は有限個の標本平均なので、その誤差の分
     Var/n_repeats を偏り² から差し引いておく (分散が大きい模型で偏りを過大に見積もらないため)。
     """
-    models = [(_degree(d), _nonnegative(lam, "lam")) for d, lam in models]
+    models = [
+        (positive_int(d, "degree", minimum=0), nonnegative_number(lam, "lam")) for d, lam in models
+    ]
     n_repeats = positive_int(n_repeats, "n_repeats", minimum=2)
     rng = np.random.default_rng(seed)
     grid = np.linspace(*DOMAIN, 201)
@@ -374,10 +190,10 @@ def kfold_indices(n: int, k: int, seed=0) -> list[tuple[np.ndarray, np.ndarray]]
 
 def cross_validation_error(x, y, degree: int, lams, k: int = 5, penalty="ridge", seed=0):
     """k 分割交差検証の誤差: λ ごとに、検証用の折りでの平均二乗誤差を k 個の折りで平均したもの。"""
-    x, y = _array(x, "x", 1), _array(y, "y", 1)
+    x, y = as_float_array(x, "x", 1), as_float_array(y, "y", 1)
     if x.size != y.size:
         raise ValueError(f"x の長さ {x.size} と y の長さ {y.size} が違います")
-    lams = _array(lams, "lams", 1)
+    lams = as_float_array(lams, "lams", 1)
     errors = np.zeros((lams.size, k))
     for f, (tr, va) in enumerate(kfold_indices(x.size, k, seed)):
         X_tr, X_va = polynomial_features(x[tr], degree), polynomial_features(x[va], degree)
@@ -395,16 +211,14 @@ def negative_log_posterior(w, X, y, noise_sd: float, prior_scale: float, prior="
     * prior = "gaussian":  w_j ~ N(0, τ²)   → ‖y − Xw‖²/(2σ²) + ‖w‖²/(2τ²)   (リッジ, λ = σ²/τ²)
     * prior = "laplace":   w_j ~ Laplace(0, b) → ‖y − Xw‖²/(2σ²) + ‖w‖₁/b      (ラッソ, λ = 2σ²/b)
     """
-    X, y = _design(X, y)
-    w = _array(w, "w", 1)
+    X, y = design(X, y)
+    w = as_float_array(w, "w", 1)
     sigma = positive_number(noise_sd, "noise_sd")
     scale = positive_number(prior_scale, "prior_scale")
     r = y - X @ w
-    if prior == "gaussian":
+    if one_of(prior, ("gaussian", "laplace"), "prior") == "gaussian":
         return float(r @ r / (2 * sigma**2) + w @ w / (2 * scale**2))
-    if prior == "laplace":
-        return float(r @ r / (2 * sigma**2) + np.abs(w).sum() / scale)
-    raise ValueError(f"prior は 'gaussian' か 'laplace' です ({prior!r})")
+    return float(r @ r / (2 * sigma**2) + np.abs(w).sum() / scale)
 
 
 # --- 標準正則化理論 (Tikhonov; Poggio, Torre & Koch 1985) ---------------------------
@@ -428,10 +242,10 @@ def difference_matrix(n: int, order: int = 1) -> np.ndarray:
 
 def tikhonov_objective(z, A, y, lam: float, P=None) -> float:
     """標準正則化の汎関数 ‖Az − y‖² + λ‖Pz‖² (第 1 項も 2 乗する; ERRATA 11)。"""
-    A, y = _design(A, y)
-    z = _array(z, "z", 1)
-    P = np.eye(A.shape[1]) if P is None else _array(P, "P", 2)
-    lam = _nonnegative(lam, "lam")
+    A, y = design(A, y)
+    z = as_float_array(z, "z", 1)
+    P = np.eye(A.shape[1]) if P is None else as_float_array(P, "P", 2)
+    lam = nonnegative_number(lam, "lam")
     return float(np.sum((A @ z - y) ** 2) + lam * np.sum((P @ z) ** 2))
 
 
@@ -441,9 +255,9 @@ def tikhonov(A, y, lam: float, P=None) -> np.ndarray:
     数値的には、積み重ねた最小二乗問題 [A; √λ P] z ≈ [y; 0] として解く。
     解が 1 つに決まらなければ ValueError。
     """
-    A, y = _design(A, y)
-    lam = _nonnegative(lam, "lam")
-    P = np.eye(A.shape[1]) if P is None else _array(P, "P", 2)
+    A, y = design(A, y)
+    lam = nonnegative_number(lam, "lam")
+    P = np.eye(A.shape[1]) if P is None else as_float_array(P, "P", 2)
     if P.shape[1] != A.shape[1]:
         raise ValueError(f"P の列数 {P.shape[1]} が A の列数 {A.shape[1]} と違います")
     stacked = np.vstack([A, np.sqrt(lam) * P]) if lam > 0 else A
@@ -502,10 +316,10 @@ def fit_regularization_network(x, y, lam: float, width: float) -> Regularization
 
     λ = 0 (補間) で G が数値的に特異なら ValueError。
     """
-    X, y = _points(x, "x"), _array(y, "y", 1)
+    X, y = _points(x, "x"), as_float_array(y, "y", 1)
     if X.shape[0] != y.size:
         raise ValueError(f"x の点数 {X.shape[0]} と y の長さ {y.size} が違います")
-    lam = _nonnegative(lam, "lam")
+    lam = nonnegative_number(lam, "lam")
     G = gaussian_kernel(X, X, width)
     system = G + lam * np.eye(y.size)
     if np.linalg.cond(system) > 1e12:
@@ -522,7 +336,7 @@ def make_mlp(hidden: int = 64, layers: int = 2, dropout: float = 0.0) -> nn.Sequ
     dropout > 0 なら各隠れ層の後にドロップアウトを置く。
     """
     hidden, layers = positive_int(hidden, "hidden"), positive_int(layers, "layers")
-    dropout = _nonnegative(dropout, "dropout")
+    dropout = nonnegative_number(dropout, "dropout")
     if dropout >= 1:
         raise ValueError(f"dropout は 0 以上 1 未満です ({dropout!r})")
     modules, width = [], 1
@@ -595,8 +409,8 @@ def train_mlp(
     * patience: 早期終了。検証誤差が patience 回の評価のあいだ下がらなければ止め、最良の重みに戻す
     """
     epochs, eval_every = positive_int(epochs, "epochs"), positive_int(eval_every, "eval_every")
-    weight_decay = _nonnegative(weight_decay, "weight_decay")
-    input_noise = _nonnegative(input_noise, "input_noise")
+    weight_decay = nonnegative_number(weight_decay, "weight_decay")
+    input_noise = nonnegative_number(input_noise, "input_noise")
     if patience is not None:
         patience = positive_int(patience, "patience")
         if data.x_val.size == 0:
