@@ -10,13 +10,14 @@ PYTHON ?= python3
 
 # 数値の経路 (DISPATCH): CPU の命令セットが違うと浮動小数点の丸めが変わり、学習したモデルの
 # 行き着く先も変わる。pinned (既定、AVX2 のある x86-64 のとき) は PyTorch・oneDNN・MKL の経路を
-# AVX2 に固定する。default は最も単純な (ベクトル化なしの) 経路、native は機械まかせ。
+# AVX2 に固定する (NumPy・SciPy の OpenBLAS も Haswell = AVX2 の核に)。default は最も単純な (ベクトル化なしの) 経路、native は機械まかせ。
 # テストのしきい値と本文の主張は、どの経路でも成り立つように、種と経路を振って決めてある。
 DISPATCH ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && [ "$$(uname -m)" = x86_64 ] && echo pinned || echo native)
 ifeq ($(DISPATCH),pinned)
 export ATEN_CPU_CAPABILITY := avx2
 export ONEDNN_MAX_CPU_ISA := AVX2
 export MKL_CBWR := AVX2
+export OPENBLAS_CORETYPE := Haswell
 else ifeq ($(DISPATCH),default)
 export ATEN_CPU_CAPABILITY := default
 export ONEDNN_MAX_CPU_ISA := AVX2
