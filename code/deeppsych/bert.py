@@ -246,7 +246,6 @@ def pretrain(model: TinyBert, pairs, steps: int = 300, batch_size: int = 64, lr:
     labels_nsp = torch.tensor([y for _, _, y in pairs])
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
-    history: dict[str, list[float]] = {"mlm": [], "nsp": []}
 
     def batches(step):
         idx = torch.as_tensor(rng.choice(len(pairs), min(batch_size, len(pairs)), replace=False))
@@ -254,18 +253,20 @@ def pretrain(model: TinyBert, pairs, steps: int = 300, batch_size: int = 64, lr:
         tokens = data.tokens[idx, :width]
         masked, labels = mask_tokens(tokens, len(model.vocab), model.vocab.n_special, generator)
         batch = Batch(masked, data.segments[idx, :width], data.lengths[idx])
-        return [(batch.to(device), labels, labels_nsp[idx])]
+        return batch.to(device), labels, labels_nsp[idx]
 
     def loss_fn(m, batch, labels, nsp_labels):
         hidden, _ = m(batch)
-        mlm = _mlm_loss(m, hidden, labels.to(hidden.device))
-        nsp = nn.functional.cross_entropy(m.nsp(m.pooled(hidden)), nsp_labels.to(hidden.device))
-        history["mlm"].append(float(mlm.detach()))
-        history["nsp"].append(float(nsp.detach()))
-        return mlm + nsp
+        return {
+            "mlm": _mlm_loss(m, hidden, labels.to(hidden.device)),
+            "nsp": nn.functional.cross_entropy(
+                m.nsp(m.pooled(hidden)), nsp_labels.to(hidden.device)
+            ),
+        }
 
-    training.train(model, batches, loss_fn, epochs=steps, lr=lr)
-    return history
+    log = training.LossLog()
+    training.train(model, batches, loss_fn, steps=steps, lr=lr, callbacks=[log])
+    return log.parts
 
 
 @torch.no_grad()
@@ -389,12 +390,12 @@ def fine_tune(model: BertClassifier, examples, steps: int = 100, batch_size: int
         )
         width = int(data.lengths[idx].max())
         batch = Batch(data.tokens[idx, :width], data.segments[idx, :width], data.lengths[idx])
-        return [(batch.to(device), labels[idx])]
+        return batch.to(device), labels[idx]
 
     def loss_fn(m, batch, y):
         return nn.functional.cross_entropy(m(batch), y.to(batch.tokens.device))
 
-    return training.train(model, batches, loss_fn, epochs=positive_int(steps, "steps"), lr=lr)
+    return training.train(model, batches, loss_fn, steps=positive_int(steps, "steps"), lr=lr)
 
 
 @torch.no_grad()

@@ -272,8 +272,7 @@ def train_scene_cnn(
                 scenes.targets[start : start + batch_size],
             )
 
-    with training.single_thread():
-        history = training.train(model, batches, multilabel_loss, epochs=epochs, lr=lr)
+    history = training.train(model, batches, multilabel_loss, epochs=epochs, lr=lr)
     return model, history
 
 

@@ -205,9 +205,9 @@ def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float
             rng.choice(len(pairs), size=min(batch_size, len(pairs)), replace=False)
         )
         idx = idx.to(device)
-        return [(src[idx], src_len[idx], tgt[idx])]
+        return src[idx], src_len[idx], tgt[idx]
 
-    return training.train(model, batches, _loss, epochs=steps, lr=lr)
+    return training.train(model, batches, _loss, steps=steps, lr=lr)
 
 
 def translate(model: Seq2Seq, sources, max_len: int | None = None):

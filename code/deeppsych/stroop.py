@@ -214,10 +214,14 @@ def train_network(
     check_seed(seed)
     network = StroopNetwork(tied=tied, seed=seed)
     batch = training_patterns(word_frequency, colour_frequency)
-    with training.single_thread():
-        losses = training.train(
-            network, lambda epoch: [batch], _frequency_weighted_sse, epochs, lr=lr, optimizer="sgd"
-        )
+    losses = training.train(
+        network,
+        lambda epoch: [batch],
+        _frequency_weighted_sse,
+        epochs=epochs,
+        lr=lr,
+        optimizer="sgd",
+    )
     return TrainedStroop(network, network.weights().detached(), losses)
 
 
