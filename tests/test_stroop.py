@@ -1,4 +1,4 @@
-"""deeppsych.stroop: Cohen, Dunbar & McClelland (1990) の Stroop モデル (第 7 章)。"""
+"""deeppsych.stroop: Cohen, Dunbar & McClelland (1990) の Stroop モデル (本書の Stroop の章)。"""
 
 import numpy as np
 import pytest
