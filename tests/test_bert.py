@@ -169,3 +169,64 @@ def test_sentence_vectors_and_neighbour_rates(vocab):
     assert xy.shape == (30, 2) and xy[:, 0].var() >= xy[:, 1].var()
     with pytest.raises(ValueError):
         similarity.neighbour_rate(x, [0, 1])
+
+
+def test_unseen_sentences_share_no_sentence_with_what_the_model_read():
+    a, b, c = ["犬", "が", "走る", "。"], ["猫", "が", "寝る", "。"], ["馬", "が", "いる", "。"]
+    assert B.unseen_sentences([a, b, a, c], [b]) == [a, c]  # 既読の b と重複した a を除く
+    assert B.unseen_sentences([a, b], [a], [b]) == []
+    with pytest.raises(ValueError):
+        B.unseen_sentences([])
+    with pytest.raises(ValueError):
+        B.unseen_sentences([a, []], [b])
+
+
+def test_the_chapters_acceptability_test_set_is_disjoint_from_pretraining_and_fine_tuning():
+    """第 6 章の作り方: 評価の文は、事前学習の 1 万 2 千文にもファインチューニング用の 1000 文にも現れない。"""
+    pretraining = planted_corpus.generate(12000, seed=0).sentences
+    fresh = planted_corpus.generate(4000, seed=7).sentences
+    pool = fresh[:1000]
+    heldout = B.unseen_sentences(fresh[1000:], pretraining, pool)
+    seen = {tuple(s) for s in pretraining} | {tuple(s) for s in pool}
+    test = B.acceptability_data(heldout, 400, seed=2)
+    grammatical = [tuple(s) for s, y in test if y == 1]
+    assert len(grammatical) == 200 and not set(grammatical) & seen
+    # 別の種で生成しただけでは大半が重なる (これを除くのが unseen_sentences の役目)
+    assert np.mean([tuple(s) in seen for s in fresh[1000:1200]]) > 0.5
+
+
+@pytest.fixture(scope="module")
+def tiny(vocab):
+    return B.build_model(vocab, d_model=16, n_heads=2, n_layers=1, d_ff=32, seed=0)
+
+
+@pytest.mark.parametrize(
+    "call, error",
+    [
+        (lambda v, m: B.encode_pairs(["犬"], [(["犬"], None)]), TypeError),
+        (lambda v, m: B.encode_pairs(v, "犬 が 走る"), TypeError),
+        (lambda v, m: B.encode_pairs(v, [(["犬"],)]), ValueError),
+        (lambda v, m: B.encode_pairs(v, [("犬 が", None)]), TypeError),
+        (lambda v, m: B.mask_tokens(torch.ones(2, 3), 50, 5, torch.Generator()), TypeError),
+        (
+            lambda v, m: B.mask_tokens(
+                torch.ones(0, 3, dtype=torch.long), 50, 5, torch.Generator()
+            ),
+            ValueError,
+        ),  # fmt: skip
+        (lambda v, m: B.mask_tokens(torch.ones(2, 3, dtype=torch.long), 50, 5, 0), TypeError),
+        (lambda v, m: B.fill_mask(m, "犬 が [MASK] 。"), TypeError),
+        (lambda v, m: B.fill_mask(m, ["犬", "[MASK]"], k=0), ValueError),
+        (lambda v, m: B.fill_mask(m, ["犬", "[MASK]"], k=10**6), ValueError),
+        (lambda v, m: B.fill_mask(torch.nn.Linear(2, 2), ["[MASK]"]), TypeError),
+        (lambda v, m: B.classify(B.BertClassifier(m), []), ValueError),
+        (lambda v, m: B.classify(m, [["犬"]]), TypeError),
+        (lambda v, m: B.sentence_vectors(m, []), ValueError),
+        (lambda v, m: B.BertClassifier(torch.nn.Linear(2, 2)), TypeError),
+        (lambda v, m: B.scrambled([], np.random.default_rng(0)), ValueError),
+        (lambda v, m: B.acceptability_data([["犬", "が", "走る", "。"]] * 3, 10), ValueError),
+    ],
+)
+def test_bad_input_is_rejected_with_a_clear_error(vocab, tiny, call, error):
+    with pytest.raises(error):
+        call(vocab, tiny)

@@ -131,7 +131,9 @@ def test_changing_target_tokens_from_t_on_cannot_change_predictions_up_to_t():
             assert torch.equal(out[:, : t + 1], base[:, : t + 1])
 
 
-def test_copying_the_target_is_impossible_so_an_untrained_model_scores_near_zero():
+def test_untrained_model_recalls_no_poem_when_decoding_free_running():
+    """学習前は 1 首も想起できない (これは漏れの検査ではない: 自由走行の評価は、答えが漏れる
+    モデルでも 0 になりうる。漏れの検査は上の test_changing_target_tokens_… が行う)。"""
     model, pairs = _poem_model()
     assert S.exact_match(model, pairs).mean() == 0.0
 
@@ -206,3 +208,97 @@ def test_bad_inputs_are_rejected():
     with pytest.raises(ValueError):
         model.encode(long_src, torch.tensor([100]))
     assert np.isfinite(T.parameter_count(model))
+
+
+@pytest.mark.parametrize(
+    "call, error, names",
+    [
+        # 特徴の次元が d_model と違う: torch の "mat1 and mat2 shapes cannot be multiplied" ではなく、引数を名指しする
+        (
+            lambda m: m(torch.randn(2, 3, 12), torch.randn(2, 3, 16), torch.randn(2, 3, 16)),
+            ValueError,
+            "query",
+        ),  # fmt: skip
+        (
+            lambda m: m(torch.randn(2, 3, 16), torch.randn(2, 3, 12), torch.randn(2, 3, 16)),
+            ValueError,
+            "key",
+        ),  # fmt: skip
+        (
+            lambda m: m(torch.randn(3, 16), torch.randn(3, 16), torch.randn(3, 16)),
+            ValueError,
+            "query",
+        ),
+        (
+            lambda m: m(torch.randn(2, 3, 16), torch.randn(2, 5, 16), torch.randn(2, 4, 16)),
+            ValueError,
+            "value",
+        ),  # fmt: skip
+        (
+            lambda m: m(torch.randn(2, 3, 16), torch.randn(1, 3, 16), torch.randn(1, 3, 16)),
+            ValueError,
+            "バッチ",
+        ),  # fmt: skip
+        (
+            lambda m: m(
+                torch.full((1, 2, 16), float("nan")), torch.randn(1, 2, 16), torch.randn(1, 2, 16)
+            ),
+            ValueError,
+            "NaN",
+        ),  # fmt: skip
+        (
+            lambda m: m(
+                torch.ones(1, 2, 16, dtype=torch.long), torch.randn(1, 2, 16), torch.randn(1, 2, 16)
+            ),
+            TypeError,
+            "query",
+        ),  # fmt: skip
+        (
+            lambda m: m(np.zeros((1, 2, 16)), torch.randn(1, 2, 16), torch.randn(1, 2, 16)),
+            TypeError,
+            "query",
+        ),  # fmt: skip
+    ],
+)
+def test_multihead_attention_names_the_bad_argument(call, error, names):
+    with pytest.raises(error, match=names):
+        call(T.MultiHeadAttention(16, 4))
+
+
+@pytest.mark.parametrize(
+    "call, error",
+    [
+        (
+            lambda: T.scaled_dot_product_attention(*(torch.full((1, 2, 4), float("inf")),) * 3),
+            ValueError,
+        ),
+        (
+            lambda: T.scaled_dot_product_attention(*(torch.ones(1, 2, 4, dtype=torch.long),) * 3),
+            TypeError,
+        ),
+        (lambda: T.scaled_dot_product_attention(*(torch.ones(1, 0, 4),) * 3), ValueError),
+        (lambda: T.shift_matrix(1.5, 8), TypeError),
+        (lambda: T.shift_matrix(2, 0), ValueError),
+        (lambda: T.FeedForward(8, 0), ValueError),
+        (lambda: T.build_model("abc"), TypeError),
+        (lambda: T.build_model([(["あ"], [])]), ValueError),
+        (lambda: T.parameter_count("model"), TypeError),
+        (lambda: T.attention_maps(torch.nn.Linear(2, 2), ["あ"], ["い"]), TypeError),
+    ],
+)
+def test_public_functions_reject_bad_input(call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_model_rejects_token_ids_outside_its_vocabulary_and_float_tokens():
+    model, pairs = _poem_model()
+    src, lengths, tgt = S.encode_pairs(model, pairs[:2])
+    with pytest.raises(ValueError, match="src"):
+        model(src + 1000, lengths, tgt)
+    with pytest.raises(ValueError, match="tgt"):
+        model(src, lengths, tgt + 1000)
+    with pytest.raises(TypeError, match="src"):
+        model(src.float(), lengths, tgt)
+    with pytest.raises(ValueError, match="行の数"):
+        model(src, lengths, tgt[:1])

@@ -51,10 +51,21 @@ class Batch:
 
 def encode_pairs(vocab: Vocabulary, pairs) -> Batch:
     """(文 A, 文 B または None) の組を ``[CLS] A [SEP] B [SEP]`` の番号列にし、[PAD] で右詰めする。"""
+    if not isinstance(vocab, Vocabulary) or CLS not in vocab:
+        raise TypeError("vocab は bert.make_vocabulary で作った語彙でなければなりません")
+    if isinstance(pairs, str) or not hasattr(pairs, "__len__"):
+        raise TypeError("pairs は (文 A, 文 B または None) の組のリストでなければなりません")
     if len(pairs) == 0:
         raise ValueError("pairs が空です")
     rows, segs = [], []
-    for a, b in pairs:
+    for i, pair in enumerate(pairs):
+        if isinstance(pair, str) or len(pair) != 2:
+            raise ValueError(
+                f"pairs[{i}] は (文 A, 文 B または None) の 2 つ組でなければなりません"
+            )
+        a, b = pair
+        if isinstance(a, str) or (isinstance(b, str)):
+            raise TypeError(f"pairs[{i}] の文は語のリストでなければなりません (文字列ではなく)")
         if len(a) == 0 or (b is not None and len(b) == 0):
             raise ValueError("空の文は入力にできません")
         ids = [vocab.ids[CLS], *vocab.encode(a), vocab.ids[SEP]]
@@ -77,6 +88,12 @@ def mask_tokens(tokens: torch.Tensor, vocab_size: int, n_special: int, generator
     p_random を無作為な (特殊記号でない) 語に、残りはそのままにする。ラベルは選んだ位置だけが元の語で、
     ほかは IGNORE (-100)。
     """
+    if not isinstance(tokens, torch.Tensor) or tokens.dtype not in (torch.int64, torch.int32):
+        raise TypeError("tokens は整数 (語の番号) の torch.Tensor でなければなりません")
+    if tokens.numel() == 0:
+        raise ValueError("tokens が空です")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError("generator は torch.Generator でなければなりません")
     if not 0 < p_choose < 1 or p_mask < 0 or p_random < 0 or p_mask + p_random > 1:
         raise ValueError("確率は 0 < p_choose < 1、p_mask + p_random ≤ 1 でなければなりません")
     if vocab_size <= n_special:
@@ -163,6 +180,8 @@ class BertClassifier(nn.Module):
 
     def __init__(self, bert: TinyBert, n_classes: int = 2):
         super().__init__()
+        if not isinstance(bert, TinyBert):
+            raise TypeError("bert は bert.TinyBert でなければなりません")
         self.bert = bert
         self.head = nn.Linear(bert.nsp.in_features, positive_int(n_classes, "n_classes", 2))
 
@@ -309,6 +328,15 @@ def unigram_baseline(vocab: Vocabulary, train_sentences, pairs, seed: int = 0) -
 @torch.no_grad()
 def fill_mask(model: TinyBert, words: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
     """[MASK] を 1 つ含む文を 1 文として入力し、その位置の予測の上位 k 語と確率を返す。"""
+    if not isinstance(model, TinyBert):
+        raise TypeError("model は bert.TinyBert でなければなりません")
+    if isinstance(words, str):
+        raise TypeError(
+            "words は語のリストでなければなりません (空白で区切った文字列なら .split() する)"
+        )
+    k = positive_int(k, "k")
+    if k > len(model.vocab) - model.vocab.n_special:
+        raise ValueError(f"k ({k}) が特殊記号以外の語の数より多いです")
     if list(words).count(MASK) != 1:
         raise ValueError("words はちょうど 1 つの [MASK] を含む必要があります")
     model.eval()
@@ -328,6 +356,8 @@ def fill_mask(model: TinyBert, words: Sequence[str], k: int = 5) -> list[tuple[s
 
 def scrambled(sentence, rng: np.random.Generator) -> list[str]:
     """文の語の順番を無作為に並べ替える (最後の句点はそのまま)。元と同じ順になったら並べ直す。"""
+    if isinstance(sentence, str) or len(sentence) == 0:
+        raise ValueError("sentence は空でない語のリストでなければなりません")
     body, end = (
         (list(sentence[:-1]), [sentence[-1]]) if sentence[-1] == "。" else (list(sentence), [])
     )
@@ -401,6 +431,10 @@ def fine_tune(model: BertClassifier, examples, steps: int = 100, batch_size: int
 @torch.no_grad()
 def classify(model: BertClassifier, sentences) -> np.ndarray:
     """各文の予測ラベル。"""
+    if not isinstance(model, BertClassifier):
+        raise TypeError("model は bert.BertClassifier でなければなりません")
+    if isinstance(sentences, str) or len(sentences) == 0:
+        raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
     model.eval()
     batch = encode_pairs(model.bert.vocab, [(s, None) for s in sentences])
     return model(batch.to(next(model.parameters()).device)).argmax(1).cpu().numpy()
@@ -409,6 +443,10 @@ def classify(model: BertClassifier, sentences) -> np.ndarray:
 @torch.no_grad()
 def sentence_vectors(model: TinyBert, sentences) -> torch.Tensor:
     """各文を 1 文として入力し、特殊記号を除く位置の最終の表現を平均した文ベクトル (文数, D)。"""
+    if not isinstance(model, TinyBert):
+        raise TypeError("model は bert.TinyBert でなければなりません")
+    if isinstance(sentences, str) or len(sentences) == 0:
+        raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
     model.eval()
     batch = encode_pairs(model.vocab, [(list(s), None) for s in sentences])
     hidden, _ = model(batch.to(next(model.parameters()).device))

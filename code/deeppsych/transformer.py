@@ -23,8 +23,43 @@ import torch
 from torch import nn
 
 from . import activations, seq2seq, training
-from ._checks import positive_int
+from ._checks import as_float_tensor, positive_int
 from .text import BOS, Vocabulary, pad_batch, padding_mask, shift_right
+
+
+def _features(x, name: str, d_model: int) -> torch.Tensor:
+    """(B, L, d_model) の浮動小数点のテンソルであることを確かめる (NaN/inf も拒否)。"""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(
+            f"{name} は torch.Tensor でなければなりません ({type(x).__name__} を受け取りました)"
+        )
+    as_float_tensor(x, name, min_dim=3)
+    if not x.is_floating_point():
+        raise TypeError(f"{name} は浮動小数点のテンソルでなければなりません (dtype={x.dtype})")
+    if x.dim() != 3 or x.shape[-1] != d_model:
+        raise ValueError(
+            f"{name} は (バッチ, 長さ, d_model={d_model}) の形でなければなりません "
+            f"(形 {tuple(x.shape)} を受け取りました)"
+        )
+    return x
+
+
+def _tokens(x, name: str) -> torch.Tensor:
+    """(B, L) の整数の記号番号の行列であることを確かめる。"""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(
+            f"{name} は torch.Tensor でなければなりません ({type(x).__name__} を受け取りました)"
+        )
+    if x.dtype not in (torch.int64, torch.int32):
+        raise TypeError(
+            f"{name} は整数 (記号の番号) のテンソルでなければなりません (dtype={x.dtype})"
+        )
+    if x.dim() != 2 or x.numel() == 0:
+        raise ValueError(
+            f"{name} は空でない (B, L) の行列でなければなりません (形 {tuple(x.shape)})"
+        )
+    return x
+
 
 # --- 注意 ----------------------------------------------------------------------
 
@@ -38,6 +73,10 @@ def scaled_dot_product_attention(query, key, value, mask=None):
     """
     if not all(isinstance(t, torch.Tensor) for t in (query, key, value)):
         raise TypeError("query・key・value は torch.Tensor でなければなりません")
+    for t, name in ((query, "query"), (key, "key"), (value, "value")):
+        as_float_tensor(t, name, min_dim=2)
+        if not t.is_floating_point():
+            raise TypeError(f"{name} は浮動小数点のテンソルでなければなりません (dtype={t.dtype})")
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
         raise ValueError(
             f"形が合いません: query {tuple(query.shape)}, key {tuple(key.shape)}, "
@@ -73,6 +112,7 @@ class MultiHeadAttention(nn.Module):
             raise ValueError(
                 f"d_model ({d_model}) は n_heads ({n_heads}) で割り切れる必要があります"
             )
+        self.d_model = d_model
         self.d_k = d_model // self.n_heads
         self.q_proj, self.k_proj, self.v_proj, self.out_proj = (
             nn.Linear(d_model, d_model) for _ in range(4)
@@ -84,6 +124,13 @@ class MultiHeadAttention(nn.Module):
 
     def forward(self, query, key, value, mask=None):
         """query (B, T, D)、key・value (B, S, D) → (出力 (B, T, D), 重み (B, h, T, S))。"""
+        for x, name in ((query, "query"), (key, "key"), (value, "value")):
+            _features(x, name, self.d_model)
+        if key.shape[:2] != value.shape[:2] or query.shape[0] != key.shape[0]:
+            raise ValueError(
+                f"形が合いません: query {tuple(query.shape)}, key {tuple(key.shape)}, "
+                f"value {tuple(value.shape)} (バッチの大きさと、key と value の長さがそろう必要があります)"
+            )
         q, k, v = (
             self._split(self.q_proj(query)),
             self._split(self.k_proj(key)),
@@ -144,6 +191,9 @@ def shift_matrix(k: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
 
     加法定理 sin(a + b) = sin a cos b + cos a sin b などから、(sin, cos) の組ごとの 2×2 の回転になる。
     """
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"k は整数 (ずらす位置の数) でなければなりません ({k!r} を受け取りました)")
+    d_model = positive_int(d_model, "d_model", minimum=2)
     if d_model % 2:
         raise ValueError(f"d_model は偶数でなければなりません ({d_model})")
     m = torch.zeros(d_model, d_model, dtype=torch.float64)
@@ -161,6 +211,7 @@ class FeedForward(nn.Module):
 
     def __init__(self, d_model: int, d_ff: int):
         super().__init__()
+        d_model, d_ff = positive_int(d_model, "d_model"), positive_int(d_ff, "d_ff")
         self.net = nn.Sequential(nn.Linear(d_model, d_ff), nn.ReLU(), nn.Linear(d_ff, d_model))
 
     def forward(self, x):
@@ -243,6 +294,13 @@ class Transformer(nn.Module):
 
     def encode(self, src, lengths):
         """符号化器: (記憶 (B, S, D), パディングのマスク, 層ごとの自己注意の重み)。"""
+        _tokens(src, "src")
+        if not isinstance(lengths, torch.Tensor) or lengths.shape != (src.shape[0],):
+            raise ValueError(
+                f"lengths は src の行の数 ({src.shape[0]}) の長さの 1 次元テンソルです"
+            )
+        if (src >= len(self.src_vocab)).any() or (src < 0).any():
+            raise ValueError(f"src に語彙 ({len(self.src_vocab)} 語) の外の番号があります")
         mask = padding_mask(lengths.to(src.device), src.shape[1])[:, None, None, :]  # (B, 1, 1, S)
         x, weights = self._embed(self.src_embed, src), []
         for layer in self.encoder:
@@ -263,6 +321,11 @@ class Transformer(nn.Module):
 
     def forward(self, src, lengths, tgt):
         """教師強制: 復号化器の入力は shift_right(tgt)。位置 t の得点は正解の t 番目以降を見ない。"""
+        _tokens(tgt, "tgt")
+        if tgt.shape[0] != src.shape[0]:
+            raise ValueError(f"src と tgt の行の数が違います ({src.shape[0]} と {tgt.shape[0]})")
+        if (tgt >= len(self.tgt_vocab)).any() or (tgt < 0).any():
+            raise ValueError(f"tgt に語彙 ({len(self.tgt_vocab)} 語) の外の番号があります")
         memory, mask, _ = self.encode(src, lengths)
         return self.decode(shift_right(tgt, self.tgt_vocab.ids[BOS]), memory, mask)[0]
 
@@ -284,8 +347,13 @@ class Transformer(nn.Module):
 def build_model(pairs, d_model: int = 64, n_heads: int = 4, n_layers: int = 1, d_ff: int = 128,
                 seed: int = 0, max_len: int = 64) -> Transformer:  # fmt: skip
     """学習データの記号から語彙を作り (第 4 章と同じ ``seq2seq.make_vocabulary``)、種を固定してモデルを作る。"""
-    if not pairs:
+    if isinstance(pairs, str) or not hasattr(pairs, "__len__"):
+        raise TypeError("pairs は (入力の記号列, 出力の記号列) の組のリストでなければなりません")
+    if len(pairs) == 0:
         raise ValueError("pairs が空です")
+    for i, pair in enumerate(pairs):
+        if len(pair) != 2 or len(pair[0]) == 0 or len(pair[1]) == 0:
+            raise ValueError(f"pairs[{i}] は空でない (入力, 出力) の組でなければなりません")
     src_vocab = seq2seq.make_vocabulary(sorted({t for s, _ in pairs for t in s}))
     tgt_vocab = seq2seq.make_vocabulary(sorted({t for _, t in pairs for t in t}))
     with training.seeded(seed):
@@ -298,6 +366,10 @@ def attention_maps(model: Transformer, source, target) -> AttentionMaps:
 
     復号化器の入力は shift_right(target + <eos>) なので、行は target の各記号と <eos> を出す時刻に対応する。
     """
+    if not isinstance(model, Transformer):
+        raise TypeError("model は transformer.Transformer でなければなりません")
+    if len(source) == 0 or len(target) == 0:
+        raise ValueError("source と target は空でない記号列でなければなりません")
     model.eval()
     device = next(model.parameters()).device
     src, lengths = pad_batch([model.src_vocab.encode(source)])
@@ -312,4 +384,6 @@ def attention_maps(model: Transformer, source, target) -> AttentionMaps:
 
 def parameter_count(model: nn.Module) -> int:
     """学習されるパラメータの個数。"""
+    if not isinstance(model, nn.Module):
+        raise TypeError("model は torch.nn.Module でなければなりません")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
