@@ -1,4 +1,6 @@
-"""deeppsych.training: 種、装置、学習ループ。"""
+"""deeppsych.training: 種、装置、学習ループ (steps と epochs、名前つきの損失、コールバック)。"""
+
+import math
 
 import pytest
 import torch
@@ -61,12 +63,82 @@ def test_asking_for_cuda_without_cuda_is_a_clear_error(monkeypatch):
         training.resolve_device("cuda")
 
 
+def test_steps_give_one_loss_per_update_and_epochs_one_mean_per_epoch():
+    with training.seeded(0) as g:
+        x, y = _linear_data(g)
+        model = torch.nn.Linear(3, 1)
+    halves = [(x[:32], y[:32]), (x[32:], y[32:])]
+    log = training.LossLog()
+    by_epoch = training.train(model, lambda e: halves, _mse, epochs=3, lr=0.05, callbacks=[log])
+    assert len(by_epoch) == 3 and len(log.losses) == 6
+    assert by_epoch == pytest.approx([sum(log.losses[i : i + 2]) / 2 for i in (0, 2, 4)])
+    by_step = training.train(model, lambda step: halves[step % 2], _mse, steps=5, lr=0.05)
+    assert len(by_step) == 5
+
+
+def test_named_losses_are_summed_and_logged_part_by_part():
+    with training.seeded(0) as g:
+        x, y = _linear_data(g)
+        model = torch.nn.Linear(3, 1)
+
+    def two_parts(m, x, y):
+        return {"fit": _mse(m, x, y), "size": 0.01 * (m.weight**2).sum()}
+
+    log = training.LossLog()
+    history = training.train(model, lambda s: (x, y), two_parts, steps=4, callbacks=[log])
+    assert set(log.parts) == {"fit", "size"} and len(log.parts["fit"]) == 4
+    assert history == pytest.approx([f + r for f, r in zip(*log.parts.values(), strict=True)])
+
+
+def test_a_callback_can_stop_training():
+    class StopAfter:
+        def __init__(self, n):
+            self.n, self.seen = n, []
+
+        def on_epoch(self, epoch, loss, model):
+            self.seen.append(epoch)
+            return epoch + 1 >= self.n
+
+    model = torch.nn.Linear(2, 1)
+    batch = [(torch.ones(4, 2), torch.zeros(4, 1))]
+    stopper = StopAfter(3)
+    history = training.train(model, lambda e: batch, _mse, epochs=50, callbacks=[stopper])
+    assert len(history) == 3 and stopper.seen == [0, 1, 2]
+    assert not model.training  # 学習の後は評価モード
+
+
+def test_an_epoch_without_batches_has_a_nan_loss():
+    model = torch.nn.Linear(2, 1)
+    batch = [(torch.ones(4, 2), torch.zeros(4, 1))]
+    history = training.train(model, lambda e: batch if e else [], _mse, epochs=2)
+    assert math.isnan(history[0]) and history[1] >= 0
+
+
+def test_training_runs_single_threaded_and_restores_the_thread_count():
+    before, seen = torch.get_num_threads(), []
+
+    class Watch:
+        def on_step(self, step, loss, parts):
+            seen.append(torch.get_num_threads())
+
+    model = torch.nn.Linear(2, 1)
+    batch = (torch.ones(4, 2), torch.zeros(4, 1))
+    training.train(model, lambda s: batch, _mse, steps=3, callbacks=[Watch()])
+    assert seen == [1, 1, 1] and torch.get_num_threads() == before
+
+
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
         ({"epochs": 0}, ValueError, "epochs"),
+        ({"steps": 0}, ValueError, "steps"),
+        ({"epochs": 2.5}, TypeError, "epochs"),
+        ({}, ValueError, "epochs"),
+        ({"epochs": 1, "steps": 1}, ValueError, "steps"),
         ({"epochs": 1, "optimizer": "rmsprop"}, ValueError, "optimizer"),
-        ({"epochs": 1, "batches": lambda e: []}, ValueError, "バッチ"),
+        ({"epochs": 1, "lr": 0.0}, ValueError, "lr"),
+        ({"epochs": 1, "lr": float("nan")}, ValueError, "lr"),
+        ({"epochs": 1, "weight_decay": -1.0}, ValueError, "weight_decay"),
     ],
 )
 def test_bad_arguments(kwargs, error, message):

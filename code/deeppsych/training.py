@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import functools
+import math
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import torch
 
-from ._checks import check_seed, positive_int
+from ._checks import check_seed, nonnegative_number, one_of, positive_int, positive_number
 
 
 @contextmanager
@@ -57,54 +60,122 @@ def resolve_device(device=None) -> torch.device:
     return resolved
 
 
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+
+
 def train(
     model: torch.nn.Module,
-    batches: Callable[[int], Iterable[tuple]],
+    batches: Callable[[int], Iterable[tuple] | tuple],
     loss_fn: Callable,
-    epochs: int,
+    *,
+    epochs: int | None = None,
+    steps: int | None = None,
     lr: float = 1e-2,
     optimizer: str = "adam",
     weight_decay: float = 0.0,
     progress: bool = False,
+    callbacks: Sequence = (),
 ) -> list[float]:
-    """素朴な学習ループ。エポックごとの平均損失のリストを返す。
+    """本書のすべてのモデルが使う学習ループ。回し方は epochs か steps のどちらか一方で決める。
 
-    ``batches(epoch)`` は (入力, 正解) の組を順に返す。学習のあいだ CPU のスレッドは 1 つにする。``loss_fn(model, inputs, targets)`` は
-    スカラーの損失を返す。テンソルはモデルと同じ装置に移される。
+    * ``epochs=E``: ``batches(epoch)`` は 1 エポックぶんのバッチを順に返す (データ全体を 1 回ずつ使う)。
+      返り値はエポックごとの平均損失 (E 個)。
+    * ``steps=S``: ``batches(step)`` は 1 回の更新に使うバッチを 1 つ返す (たとえば毎回無作為に選んだ例)。
+      返り値は更新ごとの損失 (S 個)。
+
+    バッチは (入力, 正解, …) の組で、テンソルはモデルと同じ装置に移してから ``loss_fn(model, *batch)`` に渡す。
+    loss_fn はスカラーの損失か、名前つきの損失の辞書 (その和を最小にする。例: BERT の {"mlm": …, "nsp": …})
+    を返す。callbacks の各要素について、あれば ``on_step(step, loss, parts)`` が更新のたびに、
+    ``on_epoch(epoch, loss, model)`` がエポックの終わりに呼ばれる (どちらも True を返すと学習を止める)。
+    parts は名前つきの損失の値 (辞書でなければ空)。バッチを 1 つも返さなかったエポックの損失は NaN
+    (word2vec の頻出語の間引きで、小さなコーパスの例がすべて消えることがある)。
+    学習のあいだ CPU のスレッドは 1 つにする。
     """
-    epochs = positive_int(epochs, "epochs")
+    if (epochs is None) == (steps is None):
+        raise ValueError(
+            "epochs (データを何周するか) と steps (何回更新するか) のどちらか一方を指定してください"
+        )
+    count = positive_int(epochs, "epochs") if steps is None else positive_int(steps, "steps")
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("model に学習できるパラメータがありません")
-    optimisers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
-    if optimizer not in optimisers:
-        raise ValueError(f"optimizer は {sorted(optimisers)} のいずれかです ({optimizer!r})")
-    opt = optimisers[optimizer](params, lr=lr, weight_decay=weight_decay)
-    device = params[0].device
-    with single_thread():  # 本書のモデルは小さいので、どの学習も 1 スレッドで回す
-        return _run_epochs(model, batches, loss_fn, epochs, opt, device, progress)
-
-
-def _run_epochs(model, batches, loss_fn, epochs, opt, device, progress) -> list[float]:
-    history = []
-    steps = range(epochs)
+    opt = OPTIMIZERS[one_of(optimizer, OPTIMIZERS, "optimizer")](
+        params,
+        lr=positive_number(lr, "lr"),
+        weight_decay=nonnegative_number(weight_decay, "weight_decay"),
+    )
+    loop = _Loop(model, loss_fn, opt, params[0].device, list(callbacks))
+    rounds = range(count)
     if progress:
         from tqdm.auto import tqdm
 
-        steps = tqdm(steps, desc="学習")
-    for epoch in steps:
-        model.train()
-        total, count = 0.0, 0
-        for batch in batches(epoch):
-            batch = [b.to(device) if isinstance(b, torch.Tensor) else b for b in batch]
-            opt.zero_grad()
-            loss = loss_fn(model, *batch)
-            loss.backward()
-            opt.step()
-            total += float(loss.detach().cpu())
-            count += 1
-        if count == 0:
-            raise ValueError("batches(epoch) が 1 つもバッチを返しませんでした")
-        history.append(total / count)
+        rounds = tqdm(rounds, desc="学習")
+    with single_thread():  # 本書のモデルは小さいので、どの学習も 1 スレッドで回す
+        history = (
+            loop.by_steps(batches, rounds) if epochs is None else loop.by_epochs(batches, rounds)
+        )
     model.eval()
     return history
+
+
+class LossLog:
+    """更新ごとの損失と、名前つきの損失の各項を記録するコールバック (``train(…, callbacks=[log])``)。"""
+
+    def __init__(self):
+        self.losses: list[float] = []
+        self.parts: dict[str, list[float]] = {}
+
+    def on_step(self, step: int, loss: float, parts: dict[str, float]) -> None:
+        self.losses.append(loss)
+        for name, value in parts.items():
+            self.parts.setdefault(name, []).append(value)
+
+
+class _Loop:
+    """1 回の更新 (勾配を 0 に → 損失 → 逆伝播 → パラメータの更新) と、コールバックの呼び出し。"""
+
+    def __init__(self, model, loss_fn, opt, device, callbacks):
+        self.model, self.loss_fn, self.opt, self.device = model, loss_fn, opt, device
+        self.on_step = [cb.on_step for cb in callbacks if hasattr(cb, "on_step")]
+        self.on_epoch = [cb.on_epoch for cb in callbacks if hasattr(cb, "on_epoch")]
+        self.step = 0
+
+    def update(self, batch) -> tuple[float, bool]:
+        batch = [b.to(self.device) if isinstance(b, torch.Tensor) else b for b in batch]
+        self.opt.zero_grad()
+        out = self.loss_fn(self.model, *batch)
+        loss = functools.reduce(operator.add, out.values()) if isinstance(out, dict) else out
+        loss.backward()
+        self.opt.step()
+        value = float(loss.detach().cpu())
+        parts = (
+            {k: float(v.detach().cpu()) for k, v in out.items()} if isinstance(out, dict) else {}
+        )
+        stop = any([bool(f(self.step, value, parts)) for f in self.on_step])
+        self.step += 1
+        return value, stop
+
+    def by_steps(self, batches, rounds) -> list[float]:
+        history = []
+        for step in rounds:
+            self.model.train()
+            loss, stop = self.update(batches(step))
+            history.append(loss)
+            if stop:
+                break
+        return history
+
+    def by_epochs(self, batches, rounds) -> list[float]:
+        history = []
+        for epoch in rounds:
+            self.model.train()
+            total, count, stop = 0.0, 0, False
+            for batch in batches(epoch):
+                loss, stop = self.update(batch)
+                total, count = total + loss, count + 1
+                if stop:
+                    break
+            history.append(total / count if count else math.nan)  # バッチのないエポックは NaN
+            if stop or any([bool(f(epoch, history[-1], self.model)) for f in self.on_epoch]):
+                break
+        return history

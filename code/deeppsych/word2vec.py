@@ -11,16 +11,17 @@ Mikolov, Sutskever, Chen, Corrado & Dean (2013b, NeurIPS, arXiv:1310.4546) の�
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from . import training
 from ._checks import as_sentences, one_of, positive_int, positive_number
 from .text import Vocabulary, tokenize  # noqa: F401  (book/03_word2vec.md は word2vec.tokenize と呼ぶ)
-from .training import resolve_device, seeded, single_thread
+from .training import resolve_device, seeded
 from .word_vectors import (  # noqa: F401  (学習したベクトルの調べ方。章は word2vec.analogy などと呼ぶ)
     WordVectors,
     analogy,
@@ -230,20 +231,17 @@ def train(
     device = resolve_device(device)
     with seeded(seed) as generator:  # 重みの初期値と負例の抽出は seed だけで決まる
         rng = np.random.default_rng(seed)
-        vocab = Vocabulary.from_sentences(
-            sentences, min_count, unknown="skip"
-        )  # min_count 未満の語は飛ばす
+        vocab = Vocabulary.from_sentences(sentences, min_count, unknown="skip")  # 捨てた語は飛ばす
         ids, sentence_ids = _flatten(sentences, vocab)
         keep = keep_probabilities(vocab.counts, subsample) if subsample else np.ones(len(vocab))
         noise = noise_distribution(vocab.counts)
         net = (SkipGram if model == "skipgram" else CBOW)(len(vocab), dim).to(device)
-        optimiser = torch.optim.Adam(net.parameters(), lr=lr)
-
         sampler = _Sampler(ids, sentence_ids, keep, noise, window, negatives, rng, generator)
-        with single_thread():  # 小さな演算ばかりなので、1 スレッドのほうが速い
-            losses, batch_losses, seconds = _fit(
-                net, optimiser, sampler, model, epochs, batch_size, device
-            )
+        log, start = training.LossLog(), time.perf_counter()
+        training.train(net, sampler.batches(model, batch_size), _loss, epochs=epochs, lr=lr,
+                       callbacks=[log])  # fmt: skip
+        seconds = time.perf_counter() - start
+        losses = sampler.epoch_means(log.losses, batch_size)
         vectors = net.inputs.weight.detach()[: len(vocab)].cpu().numpy().copy()
         contexts = net.outputs.weight.detach().cpu().numpy().copy()
         return WordVectors(
@@ -251,7 +249,7 @@ def train(
             vectors,
             model,
             losses,
-            np.array(batch_losses),
+            np.array(log.losses),
             contexts,
             seconds,
             len(ids) * epochs / seconds,
@@ -270,6 +268,7 @@ class _Sampler:
     negatives: int
     rng: np.random.Generator
     generator: torch.Generator
+    sizes: list[int] = field(default_factory=list)  # 各エポックの学習例の数
 
     def epoch_examples(self, model: str):
         """1 エポックぶんの (入力, 出力) の番号。skip-gram は (中心語, 文脈語)、CBOW は (文脈語の表, 中心語)。"""
@@ -284,22 +283,32 @@ class _Sampler:
     def negative_ids(self, n: int) -> torch.Tensor:
         return sample_negatives(self.noise, (n, self.negatives), self.generator)
 
+    def batches(self, model: str, batch_size: int):
+        """``training.train`` に渡す batches(epoch): ミニバッチ (入力, 出力, 負例) を順に返す。"""
 
-def _fit(net, optimiser, sampler: _Sampler, model: str, epochs: int, batch_size: int, device):
-    losses, batch_losses, start = [], [], time.perf_counter()
-    for _ in range(epochs):
-        first, second = sampler.epoch_examples(model)
-        total = 0.0
-        for b in range(0, len(first), batch_size):
-            x, y = first[b : b + batch_size].to(device), second[b : b + batch_size].to(device)
-            loss = net(x, y, sampler.negative_ids(len(y)).to(device))
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            batch_losses.append(float(loss.detach()))
-            total += batch_losses[-1] * len(y)
-        losses.append(total / max(len(first), 1))
-    return losses, batch_losses, time.perf_counter() - start
+        def epoch_batches(epoch: int):
+            first, second = self.epoch_examples(model)
+            self.sizes.append(len(first))
+            for b in range(0, len(first), batch_size):
+                x, y = first[b : b + batch_size], second[b : b + batch_size]
+                yield x, y, self.negative_ids(len(y))
+
+        return epoch_batches
+
+    def epoch_means(self, batch_losses: list[float], batch_size: int) -> list[float]:
+        """エポックごとの平均損失 (ミニバッチの損失を例の数で重みづけた平均)。"""
+        means, position = [], 0
+        for n in self.sizes:
+            total = 0.0
+            for b in range(0, n, batch_size):
+                total += batch_losses[position] * min(batch_size, n - b)
+                position += 1
+            means.append(total / max(n, 1))
+        return means
+
+
+def _loss(net, first, second, negatives):
+    return net(first, second, negatives)
 
 
 def _cbow_batches(words, sents, window: int, pad: int, rng):
