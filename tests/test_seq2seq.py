@@ -1,4 +1,4 @@
-"""deeppsych.seq2seq と課題データ (漢数字、反転): 注意の性質、講義 notebook の誤りの防止、縮小学習。"""
+"""deeppsych.seq2seq と課題データ (漢数字、反転): 注意の性質、よくある誤りの防止、縮小学習、系列位置曲線。"""
 
 import numpy as np
 import pytest
@@ -37,19 +37,60 @@ def test_output_shapes_for_mixed_lengths(attention):
     model, _ = _model(attention)
     src, lengths = _mixed_batch(model)
     tgt, _ = S.pad_batch(
-        [model.tgt_vocab.encode(list("cba"), eos=True), model.tgt_vocab.encode(list("a"), eos=True)] * 2
+        [model.tgt_vocab.encode(list("cba"), eos=True), model.tgt_vocab.encode(list("a"), eos=True)]
+        * 2
     )
     logits = model(src[:2].repeat(2, 1), lengths[:2].repeat(2), tgt)
     assert logits.shape == (4, tgt.shape[1], len(model.tgt_vocab))
 
 
-def test_attention_is_content_based_it_changes_with_the_encoder_outputs():
-    model, _ = _model("additive")
-    src, lengths = _mixed_batch(model)
-    base = model.greedy_decode(src, lengths, 3).attention
-    other = src.clone()
-    other[other > 0] = model.src_vocab.ids["j"]
-    assert not torch.allclose(base, model.greedy_decode(other, lengths, 3).attention)
+class _LocationAttention(torch.nn.Module):
+    """Luong らの location 型の得点: 重みを復号化器の状態だけから計算する (符号化器の出力を見ない)。"""
+
+    def __init__(self, hidden, max_len):
+        super().__init__()
+        self.W = torch.nn.Linear(hidden, max_len)
+
+    def forward(self, states, outputs, mask):
+        return S._masked_softmax(self.W(states)[..., : outputs.shape[1]], mask)
+
+
+def _weights_follow_the_encoder_outputs(attention, hidden=16, seed=0):
+    """同じ復号化器の状態に対し、符号化器の出力 (内容) だけを変えると、注意の重みが変わるか。"""
+    generator = torch.Generator().manual_seed(seed)
+    states = torch.randn(2, 3, hidden, generator=generator)
+    outputs = torch.randn(2, 5, hidden, generator=generator)
+    other = torch.randn(2, 5, hidden, generator=generator)
+    mask = torch.ones(2, 5, dtype=torch.bool)
+    with torch.no_grad():
+        return not torch.allclose(attention(states, outputs, mask), attention(states, other, mask))
+
+
+@pytest.mark.parametrize("attention", ["additive", "dot", "general"])
+def test_attention_is_content_based_weights_change_with_the_encoder_outputs_alone(attention):
+    # 状態を固定して出力だけを変える: h_S を通って状態が変わる経路を断つので、location 型なら変わらない
+    model, _ = _model(attention)
+    assert _weights_follow_the_encoder_outputs(model.decoder.attention)
+
+
+def test_the_content_check_catches_location_based_attention():
+    assert not _weights_follow_the_encoder_outputs(_LocationAttention(16, 5))
+
+
+def test_gru_step_follows_the_gate_equations_of_the_chapter():
+    # 第 4 章の式 (eq-s2s-gru): r, z はシグモイド関数、候補は tanh(W x + r ⊙ (U h))、h' = z ⊙ h + (1 − z) ⊙ 候補
+    torch.manual_seed(0)
+    gru = torch.nn.GRU(4, 3, batch_first=True)
+    x, h = torch.randn(2, 1, 4), torch.randn(1, 2, 3)
+    w_ih, w_hh = gru.weight_ih_l0.chunk(3), gru.weight_hh_l0.chunk(3)  # 順に r, z, 候補
+    b_ih, b_hh = gru.bias_ih_l0.chunk(3), gru.bias_hh_l0.chunk(3)
+    xs, hs = x[:, 0], h[0]
+    r = torch.sigmoid(xs @ w_ih[0].T + b_ih[0] + hs @ w_hh[0].T + b_hh[0])
+    z = torch.sigmoid(xs @ w_ih[1].T + b_ih[1] + hs @ w_hh[1].T + b_hh[1])
+    candidate = torch.tanh(xs @ w_ih[2].T + b_ih[2] + r * (hs @ w_hh[2].T + b_hh[2]))
+    expected = z * hs + (1 - z) * candidate
+    _, new = gru(x, h)
+    assert torch.allclose(new[0], expected, atol=1e-6)
 
 
 @pytest.mark.parametrize("attention", S.ATTENTIONS)
@@ -102,8 +143,7 @@ def test_reduced_training_numerals_attention_and_vanilla_on_long_reversals():
     S.fit(model, train, steps=300, seed=0)
     assert S.exact_match(model, test).mean() >= 0.95
 
-    rev_train = reversal.reversal_pairs(2000, 3, 12, seed=0)
-    rev_test = reversal.reversal_pairs(300, 3, 12, seed=1)
+    rev_train, rev_test = reversal.reversal_split(2000, 300, 3, 12, seed=0)
     scores = {}
     for attention in ("none", "additive"):
         m = S.build_model(rev_train, attention, hidden=48, seed=0)
@@ -134,6 +174,8 @@ def test_same_seed_gives_identical_models():
         (lambda: numerals.to_kanji(1.5), TypeError, "整数"),
         (lambda: numerals.from_kanji("千X"), ValueError, "漢数字ではない"),
         (lambda: reversal.reversal_pairs(5, 4, 2), ValueError, "max_len"),
+        (lambda: reversal.unseen_pairs(5, 4, 2, []), ValueError, "max_len"),
+        (lambda: reversal.reversal_split(0, 5, 2, 4), ValueError, "n"),
     ],
 )
 def test_bad_input_gives_clear_error(call, error, message):
@@ -168,3 +210,91 @@ def test_teacher_forced_accuracy_is_at_least_as_high_as_free_running_on_unseen_i
     forced = S.teacher_forced_accuracy(model, unseen)
     assert 0.0 <= forced <= 1.0
     assert forced >= S.token_accuracy(model, unseen)
+
+
+def test_reversal_split_keeps_test_strings_out_of_training():
+    train, test = reversal.reversal_split(3000, 600, 3, 14, seed=0)
+    assert len(train) == 3000 and len(test) == 600
+    seen = {tuple(s) for s, _ in train}
+    assert not any(tuple(s) in seen for s, _ in test)
+    assert len({tuple(s) for s, _ in test}) == 600  # 評価用どうしも重ならない
+    assert all(t == s[::-1] for s, t in test)
+    assert {len(s) for s, _ in test} == set(range(3, 15))
+    # 短い列は種類が少ないので、何も除かずに作ると学習用と重なる (除く意味がある)
+    naive = reversal.reversal_pairs(600, 3, 14, seed=1)
+    assert any(tuple(s) in seen for s, _ in naive)
+
+
+def test_unseen_pairs_refuses_when_too_few_strings_are_left():
+    everything = [([a, b], [b, a]) for a in "ab" for b in "ab"]
+    with pytest.raises(ValueError, match="重ならない"):
+        reversal.unseen_pairs(1, 2, 2, everything, alphabet=("a", "b"))
+    assert reversal.unseen_pairs(3, 2, 2, everything[:1], alphabet=("a", "b"), seed=0)
+
+
+def test_accuracy_by_position_scores_each_output_slot():
+    model, pairs = _model("additive")
+    same_length = [p for p in pairs if len(p[1]) == 4][:10]
+    predictions, _ = S.translate(model, [s for s, _ in same_length], 6)
+    expected = np.array(
+        [
+            [t < len(p) and p[t] == target[t] for t in range(4)]
+            for p, (_, target) in zip(predictions, same_length, strict=True)
+        ]
+    ).mean(axis=0)
+    np.testing.assert_allclose(S.accuracy_by_position(model, same_length), expected)
+    perfect = [(s, p) for (s, _), p in zip(same_length, predictions, strict=True) if len(p) == 4]
+    if perfect:
+        np.testing.assert_allclose(S.accuracy_by_position(model, perfect), np.ones(4))
+    with pytest.raises(ValueError, match="同じ"):
+        S.accuracy_by_position(model, pairs[:10])
+    with pytest.raises(ValueError, match="pairs"):
+        S.accuracy_by_position(model, [])
+
+
+_PAIRS = reversal.reversal_pairs(20, 2, 4, seed=0)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return S.build_model(_PAIRS, "additive", hidden=8, seed=0)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda m: S.build_model("abc", "additive"), TypeError, "pairs"),
+        (lambda m: S.build_model([("abc",)], "additive"), TypeError, r"pairs\[0\]"),
+        (lambda m: S.build_model([([], ["a"])], "additive"), ValueError, "入力が空"),
+        (lambda m: S.build_model([(["a"], [1])], "additive"), TypeError, "出力"),
+        (lambda m: S.build_model(_PAIRS, "luong"), ValueError, "attention"),
+        (lambda m: S.build_model(_PAIRS, "additive", hidden=0), ValueError, "hidden"),
+        (lambda m: S.build_model(_PAIRS, "additive", hidden=2.5), TypeError, "hidden"),
+        (lambda m: S.build_model(_PAIRS, "additive", seed=-1), ValueError, "seed"),
+        (lambda m: S.fit(m, [], steps=1), ValueError, "pairs"),
+        (lambda m: S.fit(m, _PAIRS, steps=0), ValueError, "steps"),
+        (lambda m: S.fit(m, _PAIRS, steps=1, batch_size=0), ValueError, "batch_size"),
+        (lambda m: S.fit(m, _PAIRS, steps=1, lr=float("nan")), ValueError, "lr"),
+        (lambda m: S.fit(m, _PAIRS, steps=1, lr=-1.0), ValueError, "lr"),
+        (lambda m: S.fit(m, _PAIRS, steps=1, seed=-1), ValueError, "seed"),
+        (lambda m: S.translate(m, []), ValueError, "sources"),
+        (lambda m: S.translate(m, "ab"), TypeError, "sources"),
+        (lambda m: S.translate(m, [list("ab")], max_len=0), ValueError, "max_len"),
+        (lambda m: S.translate(m, [list("az")]), ValueError, "語彙にない"),
+        (lambda m: S.exact_match(m, []), ValueError, "pairs"),
+        (lambda m: S.token_accuracy(m, []), ValueError, "pairs"),
+        (lambda m: S.teacher_forced_accuracy(m, []), ValueError, "pairs"),
+        (lambda m: S.accuracy_by_length(m, _PAIRS, []), ValueError, "bins"),
+        (lambda m: S.accuracy_by_length(m, _PAIRS, [5, 3]), ValueError, "bins"),
+        (lambda m: S.accuracy_by_length(m, _PAIRS, [1, float("nan")]), TypeError, "bins"),
+        (lambda m: S.accuracy_by_position(m, []), ValueError, "pairs"),
+        (lambda m: S.accuracy_by_position(m, _PAIRS), ValueError, "同じ"),
+    ],
+)
+def test_public_functions_reject_bad_input_before_computing(tiny, call, error, message):
+    before = [p.detach().clone() for p in tiny.parameters()]
+    with pytest.raises(error, match=message):
+        call(tiny)
+    assert all(
+        torch.equal(a, b) for a, b in zip(before, tiny.parameters(), strict=True)
+    )  # 学習は始まらない

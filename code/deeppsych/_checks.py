@@ -122,3 +122,29 @@ def as_sentences(sentences, name: str = "sentences") -> list[list[str]]:
     if not all(isinstance(w, str) for s in kept for w in s):
         raise TypeError(f"{name} の各文はトークン (文字列) のリストでなければなりません")
     return kept
+
+
+def as_sequence_pairs(pairs, name: str = "pairs") -> list[tuple[list[str], list[str]]]:
+    """(入力の記号列, 出力の記号列) の組のリスト。どちらの列も空でない文字列のリストでなければならない。"""
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Sequence):
+        raise TypeError(f"{name} は (入力, 出力) の組のリストでなければなりません")
+    if len(pairs) == 0:
+        raise ValueError(f"{name} が空です: (入力, 出力) の組が少なくとも 1 つ必要です")
+    checked = []
+    for i, pair in enumerate(pairs):
+        if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise TypeError(f"{name}[{i}] は (入力, 出力) の 2 つ組でなければなりません ({pair!r})")
+        source, target = pair
+        for part, label in ((source, "入力"), (target, "出力")):
+            if isinstance(part, str | bytes) or not isinstance(part, Sequence):
+                raise TypeError(
+                    f"{name}[{i}] の{label}は記号 (文字列) のリストでなければなりません"
+                )
+            if len(part) == 0:
+                raise ValueError(f"{name}[{i}] の{label}が空です")
+            if not all(isinstance(t, str) for t in part):
+                raise TypeError(
+                    f"{name}[{i}] の{label}は記号 (文字列) のリストでなければなりません"
+                )
+        checked.append((list(source), list(target)))
+    return checked

@@ -1,12 +1,16 @@
 """符号化器・復号化器 (seq2seq) と注意 (第 4 章)。
 
 * 注意なし: 符号化器の最後の隠れ状態だけを復号化器に渡す (Sutskever et al. 2014)。
-* 加法的注意: score(s, h) = vᵀ tanh(W s + U h)  (Bahdanau et al. 2015 の得点の関数)
+* 加法的注意: score(s, h) = vᵀ tanh(W s + U h)  (Bahdanau et al. 2015 の得点の関数。Luong らの concat)
 * 乗法的注意: dot: sᵀh、general: sᵀ W h  (Luong et al. 2015, 式 (8))
+
+復号化器の構造は Luong et al. (2015) の大域的注意 (更新した状態 s_t で文脈 c_t を求め、GRU の後で
+c_t と s_t を合わせる)。Bahdanau らのモデル (s_{t−1} で問い合わせ、c_t を GRU に入力、双方向の符号化器)
+とは違う。
 
 注意はどれも符号化器の出力 h_j (内容) と復号化器の状態 s から計算し、パディングの位置には
 重み 0 を与える。復号化器は毎ステップ隠れ状態を更新する。評価は自由走行 (自分の出力を次の入力に
-する貪欲復号) で行う。講義の notebook の誤り (shared/seeds/ERRATA.md) をそれぞれテストで防いでいる。
+する貪欲復号) で行う。よくある誤り (状態を更新しない復号化器、内容を見ない注意、教師強制での評価) はテストで防いでいる。
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import one_of, positive_int
+from ._checks import as_sequence_pairs, check_seed, one_of, positive_int
 from .text import BOS, EOS, PAD, Vocabulary, pad_batch, padding_mask, shift_right
 
 ATTENTIONS = ("none", "additive", "dot", "general")
@@ -50,7 +54,7 @@ class Encoder(nn.Module):
 
 
 class AdditiveAttention(nn.Module):
-    """Bahdanau の加法的注意: score(s_t, h_j) = vᵀ tanh(W s_t + U h_j)。"""
+    """加法的注意 (Bahdanau らの得点の関数): score(s_t, h_j) = vᵀ tanh(W s_t + U h_j)。"""
 
     def __init__(self, hidden: int):
         super().__init__()
@@ -172,8 +176,8 @@ class Seq2Seq(nn.Module):
 
 def build_model(pairs, attention: str, hidden: int = 64, seed: int = 0) -> Seq2Seq:
     """学習データの記号から語彙を作り、種を固定してモデルを作る。"""
-    if not pairs:
-        raise ValueError("pairs が空です")
+    pairs = as_sequence_pairs(pairs)
+    seed = check_seed(seed)
     src_vocab = make_vocabulary(sorted({t for s, _ in pairs for t in s}))
     tgt_vocab = make_vocabulary(sorted({t for _, t in pairs for t in t}))
     with training.seeded(seed):
@@ -181,6 +185,8 @@ def build_model(pairs, attention: str, hidden: int = 64, seed: int = 0) -> Seq2S
 
 
 def encode_pairs(model: Seq2Seq, pairs):
+    """(入力, 出力) の組を番号の行列 (入力、入力の長さ、<eos> つきの出力) にする。"""
+    pairs = as_sequence_pairs(pairs)
     src, src_len = pad_batch([model.src_vocab.encode(s) for s, _ in pairs])
     tgt, _ = pad_batch([model.tgt_vocab.encode(t, eos=True) for _, t in pairs])
     return src, src_len, tgt
@@ -196,6 +202,7 @@ def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float
     """教師強制と交差エントロピー (パディングは除く) で steps 回更新する。損失の履歴を返す。"""
     steps = positive_int(steps, "steps")
     batch_size = positive_int(batch_size, "batch_size")
+    seed = check_seed(seed)
     device = next(model.parameters()).device
     src, src_len, tgt = (t.to(device) for t in encode_pairs(model, pairs))
     rng = np.random.default_rng(seed)
@@ -213,8 +220,9 @@ def fit(model: Seq2Seq, pairs, steps: int = 600, batch_size: int = 64, lr: float
 def translate(model: Seq2Seq, sources, max_len: int | None = None):
     """記号列のリストを自由走行で変換する。(出力の記号列のリスト, Decoded) を返す。"""
     device = next(model.parameters()).device
+    sources = [s for s, _ in as_sequence_pairs([(s, ["?"]) for s in sources], "sources")]
     src, src_len = pad_batch([model.src_vocab.encode(s) for s in sources])
-    max_len = max_len or int(src_len.max()) + 3
+    max_len = int(src_len.max()) + 3 if max_len is None else positive_int(max_len, "max_len")
     with training.single_thread():
         decoded = model.greedy_decode(src.to(device), src_len.to(device), max_len)
     tokens = decoded.tokens.cpu().tolist()
@@ -223,12 +231,14 @@ def translate(model: Seq2Seq, sources, max_len: int | None = None):
 
 def exact_match(model: Seq2Seq, pairs) -> np.ndarray:
     """自由走行の出力が正解と完全に一致したかどうか (真偽の配列)。"""
+    pairs = as_sequence_pairs(pairs)
     predictions, _ = translate(model, [s for s, _ in pairs], max(len(t) for _, t in pairs) + 2)
     return np.array([p == list(t) for p, (_, t) in zip(predictions, pairs, strict=True)])
 
 
 def token_accuracy(model: Seq2Seq, pairs) -> float:
     """自由走行の出力と正解を位置ごとに比べた一致率 (出力が短ければ足りない位置は誤り)。"""
+    pairs = as_sequence_pairs(pairs)
     predictions, _ = translate(model, [s for s, _ in pairs], max(len(t) for _, t in pairs) + 2)
     hits = sum(
         sum(p == t for p, t in zip(pred, target, strict=False))
@@ -240,7 +250,7 @@ def token_accuracy(model: Seq2Seq, pairs) -> float:
 def teacher_forced_accuracy(model: Seq2Seq, pairs) -> float:
     """教師強制 (各時刻に正解の直前の記号を与える) での位置ごとの一致率。
 
-    講義のノートブックはこの値を「正答率」と呼んでいたが、実際に使うときの性能 (自由走行) ではない。
+    これを「正答率」として報告するのはよくある誤りで、実際に使うときの性能 (自由走行) ではない。
     """
     device = next(model.parameters()).device
     src, src_len, tgt = encode_pairs(model, pairs)
@@ -252,7 +262,11 @@ def teacher_forced_accuracy(model: Seq2Seq, pairs) -> float:
 
 
 def accuracy_by_length(model: Seq2Seq, pairs, bins) -> np.ndarray:
-    """入力の長さの区間 [bins[i], bins[i+1]) ごとの完全一致率。"""
+    """入力の長さの区間 [bins[i], bins[i+1]) ごとの完全一致率 (組のない区間は NaN)。"""
+    bins = [positive_int(b, "bins の要素") for b in bins]
+    if len(bins) < 2 or any(b >= c for b, c in zip(bins, bins[1:], strict=False)):
+        raise ValueError(f"bins は 2 つ以上の、増えていく整数でなければなりません ({bins})")
+    pairs = as_sequence_pairs(pairs)
     hits = exact_match(model, pairs)
     lengths = np.array([len(s) for s, _ in pairs])
     return np.array([
@@ -260,3 +274,22 @@ def accuracy_by_length(model: Seq2Seq, pairs, bins) -> np.ndarray:
         else np.nan
         for lo, hi in zip(bins[:-1], bins[1:], strict=True)
     ])  # fmt: skip
+
+
+def accuracy_by_position(model: Seq2Seq, pairs) -> np.ndarray:
+    """出力の位置ごとの正答率 (自由走行): 位置 t に正解の t 番目の記号を出した割合。
+
+    系列位置曲線 (serial position curve) を描くため、正解の長さがすべて同じ組だけを受け付ける。
+    出力が短くて位置 t に記号がなければ誤りと数える (系列再生の採点と同じ)。
+    """
+    pairs = as_sequence_pairs(pairs)
+    lengths = {len(t) for _, t in pairs}
+    if len(lengths) != 1:
+        raise ValueError(f"pairs の正解の長さはすべて同じでなければなりません ({sorted(lengths)})")
+    (length,) = lengths
+    predictions, _ = translate(model, [s for s, _ in pairs], length + 2)
+    hits = np.array([
+        [t < len(p) and p[t] == target[t] for t in range(length)]
+        for p, (_, target) in zip(predictions, pairs, strict=True)
+    ])  # fmt: skip
+    return hits.mean(axis=0)
