@@ -159,16 +159,25 @@ def test_pointing_game_bookkeeping(model, scenes):
 
 
 def test_reduced_training_run_localises_each_digit(trained):
-    """学習用と違う筆跡の場面で、各数字のクラスの地図が、その数字の上で最大になる。"""
+    """学習用と違う画像の場面で、各数字のクラスの地図が、その数字の上で最大になる。
+
+    しきい値は、種 0–2 × CPU の 2 つの計算経路 (native と ATEN_CPU_CAPABILITY=default
+    ONEDNN_MAX_CPU_ISA=AVX2 MKL_CBWR=COMPATIBLE) の掃引から、余裕をとって決めた。
+    """
     model, history = trained
-    assert history[-1] < 0.5 * history[0]
+    # sweep seeds 0-2 × {native, default}: observed loss ratio 0.134–0.177; threshold 0.3 (margin 0.12)
+    assert history[-1] < 0.3 * history[0]
     held_out = D.make_scenes(300, "test", seed=2024)
-    assert cam.pair_accuracy(model, held_out) >= 0.8
+    # sweep seeds 0-2 × {native, default}: observed 0.840–0.913; threshold 0.75 (margin 0.09)
+    assert cam.pair_accuracy(model, held_out) >= 0.75
+    # sweep seeds 0-2 × {native, default}: observed CAM 0.915–0.975, Grad-CAM 0.910–0.973;
+    # threshold 0.85 (margin 0.06; another machine of the same kind gave 0.888 / 0.898)
     for method in ("cam", "gradcam"):
         result = cam.pointing_game(model, held_out, method)
-        assert result.accuracy >= 0.9, (method, result.rates())
+        assert result.accuracy >= 0.85, (method, result.rates())
+    # sweep seeds 0-2 × {native, default}: observed relu1 0.292–0.370; threshold 0.5 (margin 0.13)
     early = cam.pointing_game(model, held_out, "gradcam", "features.relu1")
-    assert early.accuracy < 0.8  # 浅い層の地図はクラスをほとんど区別しない
+    assert early.accuracy < 0.5  # 浅い層の地図はクラスをほとんど区別しない
 
 
 def test_training_is_deterministic():
@@ -214,3 +223,237 @@ def test_unknown_layer_and_wrong_inputs_raise_clear_errors(model, scenes):
         cam.upsample(torch.zeros(5), (4, 4))
     with pytest.raises(ValueError):
         cam.GapCNN(widths=())
+
+
+# --- Guided Backpropagation, Deconvolution と、人の実験の模擬の観察者 -------------------
+
+
+def _hooked_pixel_map(model, images, c, rule):
+    """ReLU の後ろ向きをフック (register_full_backward_hook) で書き換えて求めた、独立な画素の地図。"""
+
+    def hook(_module, grad_input, grad_output):
+        if rule == "guided":  # 普通の ReLU の勾配 (入力が正の位置だけ) のうち、正の部分
+            return (grad_input[0].clamp_min(0),)
+        return (grad_output[0].clamp_min(0),)  # deconv: 前向きの入力を見ない
+
+    relus = [m for m in model.modules() if isinstance(m, torch.nn.ReLU)]
+    handles = [m.register_full_backward_hook(hook) for m in relus]
+    try:
+        x = images.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(model(x)[:, c].sum(), x)
+    finally:
+        for h in handles:
+            h.remove()
+    return g[:, 0]
+
+
+@pytest.mark.parametrize("rule", cam.PIXEL_RULES)
+def test_pixel_maps_match_an_independent_hook_implementation(model, scenes, rule):
+    for c in (1, 6):
+        ours = cam.guided_backprop(model, scenes.images, c, rule)
+        reference = _hooked_pixel_map(model, scenes.images, c, rule)
+        assert ours.shape == (6, 48, 48)
+        assert torch.allclose(ours, reference, atol=1e-6, rtol=1e-5)
+    assert _hook_count(model) == 0
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_guided_rule_differs_from_the_plain_gradient_and_from_deconv(model, scenes):
+    x = scenes.images.clone().requires_grad_(True)
+    (plain,) = torch.autograd.grad(model(x)[:, 2].sum(), x)
+    guided = cam.guided_backprop(model, scenes.images, 2, "guided")
+    deconv = cam.guided_backprop(model, scenes.images, 2, "deconv")
+    assert not torch.allclose(guided, plain[:, 0], atol=1e-5)
+    assert not torch.allclose(guided, deconv, atol=1e-5)
+    # 入力が 0 の背景でも、Deconvolution は前向きの入力を見ないので値が残りうる
+    assert deconv.abs().sum() > 0
+
+
+def test_guided_grad_cam_is_the_product_of_its_parts(model, scenes):
+    for rule in cam.PIXEL_RULES:
+        product = cam.guided_backprop(model, scenes.images, 3, rule) * cam.upsample(
+            cam.grad_cam(model, scenes.images, 3), (48, 48)
+        )
+        assert torch.allclose(cam.guided_grad_cam(model, scenes.images, 3, rule=rule), product)
+    for name, (rule, with_gradcam) in cam.VISUALISATIONS.items():
+        expected = (
+            cam.guided_grad_cam(model, scenes.images, 3, rule=rule)
+            if with_gradcam
+            else cam.guided_backprop(model, scenes.images, 3, rule)
+        )
+        assert torch.equal(cam.visualisation(model, scenes.images, 3, name), expected)
+
+
+def test_class_discrimination_bookkeeping(model, scenes):
+    results = cam.class_discrimination(model, scenes)
+    assert set(results) == set(cam.VISUALISATIONS)
+    for result in results.values():
+        assert result.choices.shape == (6, 2)
+        assert set(np.unique(result.choices)) <= {0.0, 0.5, 1.0}
+        assert result.accuracy == pytest.approx(result.choices.mean())
+    # 1 種類だけ頼んでも同じ答え
+    alone = cam.class_discrimination(model, scenes, ["guided_gradcam"])
+    assert np.array_equal(alone["guided_gradcam"].choices, results["guided_gradcam"].choices)
+
+
+def test_class_discrimination_reads_the_mass_inside_each_box(model):
+    """観察者は、図の絶対値の量が多い枠の数字を答える。片方の数字だけを消した場面で確かめる。"""
+    blank = D.make_scenes(4, "test", seed=8)
+    for i, (r0, c0, r1, c1) in enumerate(blank.boxes[:, 1]):
+        blank.images[i, 0, r0:r1, c0:c1] = 0.0  # 2 つ目の数字を消す
+    result = cam.class_discrimination(model, blank, ["guided_backprop"])["guided_backprop"]
+    # guided の地図は入力が 0 の背景でも 0 とは限らないが、消した枠より数字のある枠のほうが量が多い
+    assert (result.choices[:, 0] == 1.0).all()
+    assert (result.choices[:, 1] == 0.0).all()
+
+
+def test_reduced_training_run_separates_the_four_visualisations(trained):
+    """人の実験の模擬: Grad-CAM を掛けると、どちらの画素の地図でもクラスを見分けやすくなる。"""
+    model, _ = trained
+    held_out = D.make_scenes(150, "test", seed=2024)
+    acc = {k: v.accuracy for k, v in cam.class_discrimination(model, held_out).items()}
+    # sweep seeds 0-2 × {native, default} (150 scenes):
+    # Deconvolution Grad-CAM − Deconvolution observed 0.283–0.434; threshold 0.15 (margin 0.13)
+    assert acc["deconvolution_gradcam"] > acc["deconvolution"] + 0.15, acc
+    # Deconvolution alone observed 0.528–0.625 (near the 0.5 of guessing); threshold 0.75 (margin 0.125)
+    assert acc["deconvolution"] < 0.75, acc
+    # Guided Grad-CAM observed 0.977–0.993; threshold 0.9 (margin 0.077)
+    assert acc["guided_gradcam"] > 0.9, acc
+    # Guided Backprop alone observed 0.943–0.987 (unlike people's 44 %); threshold 0.85 (margin 0.09)
+    assert acc["guided_backprop"] > 0.85, acc
+
+
+# --- 誤った入力 (issue 13.5) ------------------------------------------------------
+
+
+def _nan_images():
+    x = torch.zeros(2, 1, 48, 48)
+    x[0, 0, 3, 3] = float("nan")
+    return x
+
+
+def _inf_images():
+    x = torch.zeros(2, 1, 48, 48)
+    x[1, 0, 5, 5] = float("inf")
+    return x
+
+
+BAD_IMAGES = [
+    pytest.param(_nan_images(), ValueError, "NaN", id="nan"),
+    pytest.param(_inf_images(), ValueError, "inf", id="inf"),
+    pytest.param(torch.zeros(0, 1, 48, 48), ValueError, "空", id="empty"),
+    pytest.param(torch.zeros(2, 1, 48, 48, dtype=torch.bool), TypeError, "images", id="bool"),
+    pytest.param(
+        torch.zeros(2, 1, 48, 48, dtype=torch.complex64), TypeError, "images", id="complex"
+    ),
+    pytest.param(torch.zeros(2, 3, 48, 48), ValueError, "images", id="channels"),
+    pytest.param(torch.zeros(48, 48), ValueError, "images", id="2d"),
+    pytest.param(np.zeros((2, 1, 48, 48), np.float32), TypeError, "images", id="numpy"),
+]
+IMAGE_FUNCTIONS = {
+    "class_activation_map": lambda m, x: cam.class_activation_map(m, x, 0),
+    "grad_cam": lambda m, x: cam.grad_cam(m, x, 0),
+    "activations_and_gradients": lambda m, x: cam.activations_and_gradients(m, x, 0),
+    "guided_backprop": lambda m, x: cam.guided_backprop(m, x, 0),
+    "guided_grad_cam": lambda m, x: cam.guided_grad_cam(m, x, 0),
+    "visualisation": lambda m, x: cam.visualisation(m, x, 0, "guided_gradcam"),
+    "class_maps": lambda m, x: cam.class_maps(m, x, 0, "cam"),
+    "predict_pairs": lambda m, x: cam.predict_pairs(m, x),
+    "multilabel_loss": lambda m, x: cam.multilabel_loss(m, x, torch.zeros(len(x), 10)),
+}
+
+
+@pytest.mark.parametrize("function", IMAGE_FUNCTIONS)
+@pytest.mark.parametrize(("images", "error", "message"), BAD_IMAGES)
+def test_every_image_function_rejects_bad_images(model, function, images, error, message):
+    with pytest.raises(error, match=message):
+        IMAGE_FUNCTIONS[function](model, images)
+    assert _hook_count(model) == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        (1.5, TypeError),
+        (True, TypeError),
+        ("3", TypeError),
+        ([], ValueError),
+        ([1, 2], ValueError),  # 6 枚に 2 つ
+        (10, ValueError),
+        (-1, ValueError),
+        (torch.tensor([0.0, 1.0]), TypeError),
+        ([None], TypeError),
+    ],
+)
+def test_bad_target_classes_are_rejected(model, scenes, target, error):
+    for function in (cam.class_activation_map, cam.grad_cam, cam.guided_backprop):
+        with pytest.raises(error, match="target_class"):
+            function(model, scenes.images, target)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: cam.upsample(torch.tensor([[float("nan"), 0.0]]), (4, 4)), ValueError, "NaN"),
+        (lambda: cam.upsample(torch.zeros(0, 3, 3), (4, 4)), ValueError, "空"),
+        (lambda: cam.upsample(torch.zeros(3, 3), (4,)), ValueError, "size"),
+        (lambda: cam.upsample(torch.zeros(3, 3), (4, 0)), ValueError, "size"),
+        (lambda: cam.upsample(torch.zeros(3, 3), (4.5, 4)), TypeError, "size"),
+        (lambda: cam.upsample("map", (4, 4)), TypeError, "maps"),
+        (lambda: cam.normalise_map(torch.full((3, 3), float("inf"))), ValueError, "inf"),
+        (lambda: cam.normalise_map(torch.zeros(2, 2, 2, 2)), ValueError, "maps"),
+        (lambda: cam.peak_locations(torch.zeros(4, 4)), ValueError, "maps"),
+        (lambda: cam.peak_locations(torch.full((1, 2, 2), float("nan"))), ValueError, "NaN"),
+        (lambda: cam.bottom_up_saliency(np.zeros((1, 1, 8, 8))), TypeError, "images"),
+        (lambda: cam.bottom_up_saliency(_nan_images()), ValueError, "NaN"),
+        (lambda: cam.bottom_up_saliency(torch.zeros(1, 3, 8, 8)), ValueError, "images"),
+        (lambda: cam.layer_names("model"), TypeError, "model"),
+        (lambda: cam.grad_cam(torch.nn.Linear(2, 2), torch.zeros(1, 1, 4, 4), 0), ValueError, "層"),
+        (lambda: cam.train_scene_cnn(epochs=0), ValueError, "epochs"),
+        (lambda: cam.train_scene_cnn(lr=float("nan")), ValueError, "lr"),
+        (lambda: cam.train_scene_cnn(seed=-1), ValueError, "seed"),
+        (lambda: cam.train_scene_cnn(seed=1.5), TypeError, "seed"),
+        (lambda: cam.train_scene_cnn(batch_size=0), ValueError, "batch_size"),
+        (lambda: cam.train_scene_cnn(device=3), TypeError, "device"),
+    ],
+)
+def test_other_public_functions_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_bad_arguments_of_the_evaluation_functions(model, scenes):
+    with pytest.raises(TypeError, match="relu"):
+        cam.grad_cam(model, scenes.images, 0, relu="yes")
+    with pytest.raises(ValueError, match="rule"):
+        cam.guided_backprop(model, scenes.images, 0, rule="plain")
+    with pytest.raises(ValueError, match="name"):
+        cam.visualisation(model, scenes.images, 0, "occlusion")
+    with pytest.raises(TypeError, match="names"):
+        cam.class_discrimination(model, scenes, "guided_gradcam")
+    with pytest.raises(ValueError, match="names"):
+        cam.class_discrimination(model, scenes, ["occlusion"])
+    with pytest.raises(TypeError, match="scenes"):
+        cam.class_discrimination(model, scenes.images)
+    with pytest.raises(TypeError, match="scenes"):
+        cam.pair_accuracy(model, scenes.images)
+    with pytest.raises(ValueError, match="空"):
+        cam.pointing_game(model, scenes[np.array([], dtype=int)])
+    with pytest.raises(ValueError, match="tolerance"):
+        cam.pointing_game(model, scenes, "cam", tolerance=-1)
+    with pytest.raises(ValueError, match="method"):
+        cam.pointing_game(model, scenes, "attention")
+    with pytest.raises(ValueError, match="targets"):
+        cam.multilabel_loss(model, scenes.images, torch.zeros(6, 9))
+    with pytest.raises(ValueError, match="targets"):
+        cam.multilabel_loss(model, scenes.images, torch.full((6, 10), 2.0))
+    with pytest.raises(TypeError, match="model"):
+        cam.class_activation_map("model", scenes.images, 0)
+    with pytest.raises(TypeError, match="feature"):
+        cam.guided_backprop(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3)), scenes.images, 0)
+
+
+def test_training_stays_on_the_cpu_even_when_cuda_is_reported(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    model, _ = cam.train_scene_cnn(epochs=1, scenes_per_epoch=16, batch_size=16)
+    assert {p.device.type for p in model.parameters()} == {"cpu"}

@@ -53,7 +53,8 @@ def test_boxes_hold_exactly_the_source_digits_and_nothing_else(scenes):
         assert apart  # 重ならず、2 画素以上離れている
 
 
-def test_train_and_test_use_disjoint_handwriting():
+def test_train_and_test_use_disjoint_images():
+    """画像は重ならない (書き手は 13 人で共通しうる: 書き手の情報はデータにない)。"""
     _, train_labels, train_index = D.digit_pool("train")
     _, test_labels, test_index = D.digit_pool("test")
     assert not set(train_index) & set(test_index)
@@ -95,3 +96,33 @@ def test_bad_arguments_raise_clear_errors(kwargs, error):
 def test_upscale_rejects_non_images():
     with pytest.raises(ValueError, match="2 次元"):
         D.upscale(np.zeros(8), 2)
+
+
+@pytest.mark.parametrize(
+    ("digit", "error", "message"),
+    [
+        (np.full((8, 8), np.nan), ValueError, "NaN"),
+        (np.full((8, 8), np.inf), ValueError, "inf"),
+        (np.zeros((0, 8)), ValueError, "空"),
+        (np.zeros((8, 8), dtype=bool), TypeError, "digit"),
+        ("digit", TypeError, "digit"),
+        (np.zeros((2, 8, 8)), ValueError, "2 次元"),
+    ],
+)
+def test_upscale_rejects_bad_values(digit, error, message):
+    with pytest.raises(error, match=message):
+        D.upscale(digit, 2)
+
+
+def test_upscale_rejects_bad_scales():
+    with pytest.raises(TypeError, match="scale"):
+        D.upscale(np.zeros((8, 8)), 1.5)
+    with pytest.raises(ValueError, match="scale"):
+        D.upscale(np.zeros((8, 8)), 0)
+
+
+def test_digit_pool_rejects_unknown_splits():
+    with pytest.raises(ValueError, match="split"):
+        D.digit_pool("validation")
+    with pytest.raises(ValueError, match="split"):
+        D.digit_pool(None)

@@ -1,13 +1,18 @@
-"""クラス活性化マップ (CAM) と Grad-CAM: CNN は画面のどこを根拠に答えたか (第 6 章)。
+"""クラス活性化マップ (CAM) と Grad-CAM: CNN は画面のどこを根拠に答えたか (本書の第 7 章、``book/06_cam.md``)。
 
 * ``GapCNN``: 畳み込み 3 層 → 大域平均プーリング (GAP) → 線形層、という CAM の前提どおりの小さな CNN。
 * ``class_activation_map``: Zhou et al. (2016) の式 (2) M_c(x, y) = Σ_k w_k^c f_k(x, y)。
 * ``grad_cam``: Selvaraju et al. (2017) の式 (1)(2)。任意の層に前向きフックを一時的に付けて、
   その層の出力 A^k と勾配 ∂y^c/∂A^k を取り、α_k^c = 勾配の空間平均、L^c = ReLU(Σ_k α_k^c A^k)。
-  フックは呼び出しごとに必ず外す (講義のノートブックはフックが増え続け、1 枚目の画像の特徴を使い続けた)。
+  フックは呼び出しごとに必ず外す (フックが増え続けて 1 枚目の画像の特徴を使い続ける、というよくある誤りを防ぐ)。
+* ``guided_backprop`` と ``guided_grad_cam``: 画素の細かさの地図 (Springenberg et al. 2015 の
+  Guided Backpropagation、Zeiler & Fergus 2014 の Deconvolution) と、それに Grad-CAM を掛けた地図。
 * ``pointing_game``: Zhang et al. (2018) のポインティングゲーム。地図の最大点が正しい物体の枠に入るか。
+* ``class_discrimination``: Selvaraju et al. (2020) の人の実験「この図はどちらの物体を表しているか」を、
+  模擬の観察者 (2 つの枠の中の地図の量を比べるだけ) で置き換えたもの。
 
 どの関数も、結果を NumPy にする前に ``.cpu()`` で CPU に移す (GPU でもそのまま動く)。
+入力は計算の前に検査し、NaN・inf・空・形や型の誤りを、引数の名前を添えた例外で断る。
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import saliency, training
-from ._checks import positive_int, positive_number
+from ._checks import as_float_tensor, check_seed, positive_int, positive_number
 from .data import digit_scenes
 
 LAST_LAYER = "features.relu3"
@@ -80,10 +85,18 @@ class GapCNN(nn.Module):
 # --- 入力の検査 ---------------------------------------------------------------
 
 
+def _model(model) -> nn.Module:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model は torch.nn.Module でなければなりません ({type(model).__name__})")
+    if next(model.parameters(), None) is None:
+        raise ValueError("model にパラメータがありません")
+    return model
+
+
 def layer_names(model: nn.Module) -> list[str]:
     """Grad-CAM に使える層 (畳み込み、ReLU、プーリング) の名前。"""
     kinds = (nn.Conv2d, nn.ReLU, nn.MaxPool2d)
-    return [name for name, m in model.named_modules() if isinstance(m, kinds)]
+    return [name for name, m in _model(model).named_modules() if isinstance(m, kinds)]
 
 
 def _layer(model: nn.Module, name: str) -> nn.Module:
@@ -101,25 +114,35 @@ def _device(model: nn.Module) -> torch.device:
 
 def _images(model: nn.Module, images) -> torch.Tensor:
     """(N, C, H, W) または 1 枚の (C, H, W) の画像を、モデルの装置の float テンソルにする。"""
+    _model(model)
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"images は torch.Tensor でなければなりません ({type(images).__name__})")
+    first = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
+    channels = first.in_channels if first is not None else "チャンネル数"
+    expected = f"images は (枚数, {channels}, 高さ, 幅) の形でなければなりません"
+    if images.dim() not in (3, 4):
+        raise ValueError(f"{expected} (形 {tuple(images.shape)})")
+    images = as_float_tensor(images, "images", min_dim=3)  # 型・空・NaN・inf の検査
     if images.dim() == 3:
         images = images.unsqueeze(0)
-    first = next(m for m in model.modules() if isinstance(m, nn.Conv2d))
-    if images.dim() != 4 or images.shape[1] != first.in_channels or images.numel() == 0:
-        raise ValueError(
-            f"images は (枚数, {first.in_channels}, 高さ, 幅) の形でなければなりません "
-            f"(形 {tuple(images.shape)})"
-        )
+    if first is not None and images.shape[1] != first.in_channels:
+        raise ValueError(f"{expected} (形 {tuple(images.shape)})")
     return images.to(_device(model), torch.float32)
 
 
 def _classes(target_class, n_images: int, n_classes: int) -> torch.Tensor:
     """クラスの番号 (整数 1 つ、または画像ごとの列) を長さ n_images の整数テンソルにする。"""
-    if isinstance(target_class, bool):
-        raise TypeError("target_class はクラスの番号 (整数) です")
-    classes = torch.as_tensor(target_class)
-    if classes.is_floating_point() or classes.dtype == torch.bool:
+    if isinstance(target_class, bool | str | bytes):
+        raise TypeError(f"target_class はクラスの番号 (整数) です ({target_class!r})")
+    try:
+        classes = torch.as_tensor(
+            np.asarray(target_class) if not isinstance(target_class, torch.Tensor) else target_class
+        )
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise TypeError(f"target_class はクラスの番号 (整数) です ({target_class!r})") from err
+    if classes.numel() == 0:
+        raise ValueError("target_class が空です: クラスの番号が 1 つ以上必要です")
+    if classes.is_floating_point() or classes.is_complex() or classes.dtype == torch.bool:
         raise TypeError(f"target_class はクラスの番号 (整数) です ({target_class!r})")
     classes = classes.long().reshape(-1)
     if classes.numel() == 1:
@@ -132,6 +155,7 @@ def _classes(target_class, n_images: int, n_classes: int) -> torch.Tensor:
 
 
 def _gap_linear(model: nn.Module):
+    _model(model)
     features, fc = getattr(model, "feature_maps", None), getattr(model, "fc", None)
     if not callable(features) or not isinstance(fc, nn.Linear):
         raise TypeError(
@@ -190,20 +214,167 @@ def grad_cam(
     α_k^c = (1/Z) Σ_{i,j} ∂y^c/∂A^k_{ij} (勾配の空間平均、Z = h w)、L^c = ReLU(Σ_k α_k^c A^k)。
     ``relu=False`` なら ReLU の前の線形結合 Σ_k α_k^c A^k を返す。
     """
+    if not isinstance(relu, bool):
+        raise TypeError(f"relu は True か False です ({relu!r})")
     activation, gradient = activations_and_gradients(model, images, target_class, layer)
     alpha = gradient.mean(dim=(2, 3))  # (N, K)
     combination = torch.einsum("nk,nkhw->nhw", alpha, activation)
     return F.relu(combination) if relu else combination
 
 
+# --- 画素の細かさの地図: Guided Backpropagation と Deconvolution ------------------
+
+PIXEL_RULES = ("guided", "deconv")
+
+
+class _ModifiedReLU(torch.autograd.Function):
+    """前向きは普通の ReLU。後ろ向きの規則だけを変える。
+
+    * ``"guided"`` (Springenberg et al. 2015): 前向きの入力が正で、しかも戻ってくる勾配が正の位置だけ通す。
+    * ``"deconv"`` (Zeiler & Fergus 2014): 前向きの入力は見ず、戻ってくる勾配の正の部分だけ通す。
+    """
+
+    @staticmethod
+    def forward(ctx, x, rule):
+        ctx.save_for_backward(x)
+        ctx.rule = rule
+        return x.clamp_min(0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        passed = grad.clamp_min(0)
+        if ctx.rule == "guided":
+            passed = passed * (x > 0).to(passed.dtype)
+        return passed, None
+
+
+def guided_backprop(model: nn.Module, images, target_class, rule: str = "guided") -> torch.Tensor:
+    """入力の画素ごとの地図 (N, H, W)。ReLU の後ろ向きの規則を ``rule`` に変えた、y^c の入力についての勾配。
+
+    ``rule="guided"`` は Guided Backpropagation、``"deconv"`` は Deconvolution (Zeiler & Fergus 2014)。
+    畳み込みと最大値プーリングの後ろ向きは普通の勾配と同じ (プーリングは最大だった位置にだけ戻す)。
+    モデルは ``features`` (nn.Sequential) → GAP → ``fc`` の形 (GapCNN) に限る。チャンネルは足し合わせる。
+    """
+    if rule not in PIXEL_RULES:
+        raise ValueError(f"rule は {PIXEL_RULES} のいずれかです ({rule!r})")
+    _gap_linear(model)
+    features = getattr(model, "features", None)
+    if not isinstance(features, nn.Sequential):
+        raise TypeError(
+            "guided_backprop には model.features (nn.Sequential) をもつモデルが必要です"
+        )
+    x = _images(model, images).detach().requires_grad_(True)
+    with torch.enable_grad():
+        h = x * getattr(model, "input_scale", 1.0)
+        for module in features:
+            h = _ModifiedReLU.apply(h, rule) if isinstance(module, nn.ReLU) else module(h)
+        logits = model.fc(h.mean(dim=(2, 3)))
+        classes = _classes(target_class, len(x), logits.shape[1]).to(logits.device)
+        (gradient,) = torch.autograd.grad(logits.gather(1, classes[:, None]).sum(), x)
+    return gradient.sum(dim=1).detach().cpu()
+
+
+def guided_grad_cam(
+    model: nn.Module, images, target_class, layer: str = LAST_LAYER, rule: str = "guided"
+) -> torch.Tensor:
+    """Guided Grad-CAM (Selvaraju et al. 2017, 3 節): 画素の地図 × 入力の大きさに広げた Grad-CAM、(N, H, W)。
+
+    ``rule="deconv"`` なら Deconvolution Grad-CAM。
+    """
+    pixels = guided_backprop(model, images, target_class, rule)
+    coarse = grad_cam(model, images, target_class, layer)
+    return pixels * upsample(coarse, tuple(pixels.shape[-2:]))
+
+
+VISUALISATIONS = {
+    "deconvolution": ("deconv", False),
+    "deconvolution_gradcam": ("deconv", True),
+    "guided_backprop": ("guided", False),
+    "guided_gradcam": ("guided", True),
+}
+
+
+def visualisation(model: nn.Module, images, target_class, name: str) -> torch.Tensor:
+    """Selvaraju et al. (2020) の人の実験で見せた 4 種類の図のどれか (``VISUALISATIONS`` の名前)、(N, H, W)。"""
+    if name not in VISUALISATIONS:
+        raise ValueError(f"name は {tuple(VISUALISATIONS)} のいずれかです ({name!r})")
+    rule, with_gradcam = VISUALISATIONS[name]
+    if with_gradcam:
+        return guided_grad_cam(model, images, target_class, LAST_LAYER, rule)
+    return guided_backprop(model, images, target_class, rule)
+
+
+def _box_sums(maps: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """各地図 (N, H, W) の、枠 (N, 4) の中の値の和 (N,)。"""
+    return np.array(
+        [m[r0:r1, c0:c1].sum() for m, (r0, c0, r1, c1) in zip(maps, boxes, strict=True)]
+    )
+
+
+@dataclass
+class DiscriminationResult:
+    """模擬の観察者の 2 択の結果。``choices`` (N, 2) は 1 = 正しい数字を選んだ、0 = もう 1 つ、
+    0.5 = 2 つの枠の量が等しく決められなかった (半分の確率で当たるとみなす)。"""
+
+    choices: np.ndarray
+
+    @property
+    def accuracy(self) -> float:
+        return float(self.choices.mean())
+
+
+def class_discrimination(
+    model: nn.Module, scenes: digit_scenes.DigitScenes, names: Sequence[str] = tuple(VISUALISATIONS)
+) -> dict[str, DiscriminationResult]:
+    """「この図は 2 つの数字のどちらを表しているか」を、図だけを見る模擬の観察者に答えさせる。
+
+    Selvaraju et al. (2020, 5.1 節) は、2 つの物体が写った写真について、片方のクラスの図を人に見せ、
+    どちらの物体の図かを 2 択で答えさせた。ここでは人の代わりに、図の値の絶対値を 2 つの数字の枠の中で
+    それぞれ足し、量の多いほうの数字を答える観察者を使う。観察者は枠の位置を知っていて、数字を読む
+    必要がない (人の課題より易しい)。``names`` (``VISUALISATIONS`` の名前) ごとの結果を返す。
+    画素の地図と Grad-CAM は規則・クラスごとに 1 回だけ計算して使い回す。
+    """
+    _scenes(scenes)
+    if isinstance(names, str) or not names:
+        raise TypeError(f"names は VISUALISATIONS の名前の列です ({names!r})")
+    for name in names:
+        if name not in VISUALISATIONS:
+            raise ValueError(f"names の要素は {tuple(VISUALISATIONS)} のいずれかです ({name!r})")
+    choices = {name: np.zeros((len(scenes), 2)) for name in names}
+    size = tuple(scenes.images.shape[-2:])
+    for j in range(2):
+        classes = scenes.labels[:, j]
+        with training.single_thread():
+            pixels = {
+                rule: guided_backprop(model, scenes.images, classes, rule)
+                for rule in {VISUALISATIONS[name][0] for name in names}
+            }
+            if any(VISUALISATIONS[name][1] for name in names):
+                coarse = upsample(grad_cam(model, scenes.images, classes, LAST_LAYER), size)
+        for name in names:
+            rule, with_gradcam = VISUALISATIONS[name]
+            maps = (pixels[rule] * coarse if with_gradcam else pixels[rule]).abs().numpy()
+            own = _box_sums(maps, scenes.boxes[:, j])
+            other = _box_sums(maps, scenes.boxes[:, 1 - j])
+            choices[name][:, j] = np.where(own > other, 1.0, np.where(own < other, 0.0, 0.5))
+    return {name: DiscriminationResult(choices[name]) for name in names}
+
+
+def _maps(maps, dims: tuple[int, ...], shape: str) -> torch.Tensor:
+    """地図を検査して float32 のテンソルにする (NaN・inf・空・次元の誤りを断る)。"""
+    maps = as_float_tensor(maps, "maps", min_dim=min(dims)).to(torch.float32)
+    if maps.dim() not in dims:
+        raise ValueError(f"maps は {shape} の形です (形 {tuple(maps.shape)})")
+    return maps
+
+
 def upsample(maps, size: tuple[int, int]) -> torch.Tensor:
     """(N, h, w) か (h, w) の地図を、双一次補間で入力画像の大きさ ``size`` = (H, W) に広げる。"""
-    maps = torch.as_tensor(maps, dtype=torch.float32)
-    if maps.dim() not in (2, 3):
-        raise ValueError(f"maps は (h, w) か (N, h, w) の形です ({tuple(maps.shape)})")
-    if len(size) != 2:
-        raise ValueError(f"size は (高さ, 幅) です ({size!r})")
-    size = tuple(positive_int(int(s), "size") for s in size)
+    maps = _maps(maps, (2, 3), "(h, w) か (N, h, w)")
+    if not isinstance(size, tuple | list) or len(size) != 2:
+        raise ValueError(f"size は (高さ, 幅) の 2 つの整数です ({size!r})")
+    size = tuple(positive_int(s, "size の要素") for s in size)
     batch = maps if maps.dim() == 3 else maps[None]
     big = F.interpolate(batch[:, None].cpu(), size=size, mode="bilinear", align_corners=False)
     return big[:, 0] if maps.dim() == 3 else big[0, 0]
@@ -211,9 +382,7 @@ def upsample(maps, size: tuple[int, int]) -> torch.Tensor:
 
 def normalise_map(maps) -> torch.Tensor:
     """各地図を最小 0・最大 1 にそろえる (表示用)。一定の地図は 0 にする。"""
-    maps = torch.as_tensor(maps, dtype=torch.float32)
-    if maps.dim() not in (2, 3):
-        raise ValueError(f"maps は (h, w) か (N, h, w) の形です ({tuple(maps.shape)})")
+    maps = _maps(maps, (2, 3), "(h, w) か (N, h, w)")
     flat = maps.reshape(-1, *maps.shape[-2:])
     low = flat.amin(dim=(1, 2), keepdim=True)
     span = flat.amax(dim=(1, 2), keepdim=True) - low
@@ -226,8 +395,13 @@ def bottom_up_saliency(images) -> torch.Tensor:
 
     クラスを知らない (どの数字を探すかに関係なく同じ地図になる)。(N, H, W) を返す。
     """
-    if not isinstance(images, torch.Tensor) or images.dim() != 4 or images.shape[1] != 1:
-        raise ValueError("images は (枚数, 1, 高さ, 幅) の灰色の画像のテンソルです")
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"images は torch.Tensor でなければなりません ({type(images).__name__})")
+    if images.dim() != 4 or images.shape[1] != 1:
+        raise ValueError(
+            f"images は (枚数, 1, 高さ, 幅) の灰色の画像のテンソルです (形 {tuple(images.shape)})"
+        )
+    images = as_float_tensor(images, "images", min_dim=4)
     maps = []
     for image in images[:, 0].detach().cpu().numpy():
         rgb = np.repeat(image[..., None].astype(float), 3, axis=2)
@@ -241,7 +415,15 @@ def bottom_up_saliency(images) -> torch.Tensor:
 
 def multilabel_loss(model: nn.Module, images, targets) -> torch.Tensor:
     """多ラベル分類の損失: クラスごとのシグモイド関数と 2 値の交差エントロピーの平均。"""
-    return F.binary_cross_entropy_with_logits(model(images), targets)
+    logits = model(_images(model, images))
+    targets = as_float_tensor(targets, "targets", min_dim=2).to(logits.device, logits.dtype)
+    if targets.shape != logits.shape:
+        raise ValueError(
+            f"targets は得点と同じ形 {tuple(logits.shape)} でなければなりません (形 {tuple(targets.shape)})"
+        )
+    if ((targets < 0) | (targets > 1)).any():
+        raise ValueError("targets は 0 以上 1 以下の値 (多ラベルの正解) でなければなりません")
+    return F.binary_cross_entropy_with_logits(logits, targets)
 
 
 def train_scene_cnn(
@@ -260,6 +442,7 @@ def train_scene_cnn(
     scenes_per_epoch = positive_int(scenes_per_epoch, "scenes_per_epoch")
     batch_size = positive_int(batch_size, "batch_size")
     positive_number(lr, "lr")
+    seed = check_seed(seed)
     device = training.resolve_device(device)
     with training.seeded(seed):
         model = GapCNN().to(device)
@@ -285,17 +468,26 @@ def predict_pairs(model: nn.Module, images) -> np.ndarray:
 
 def pair_accuracy(model: nn.Module, scenes: digit_scenes.DigitScenes) -> float:
     """上位 2 クラスが場面の 2 つの数字とちょうど一致した割合。"""
+    _scenes(scenes)
     predicted = np.sort(predict_pairs(model, scenes.images), axis=1)
     return float((predicted == np.sort(scenes.labels, axis=1)).all(axis=1).mean())
 
 
 def peak_locations(maps) -> np.ndarray:
     """各地図 (N, H, W) の最大値の位置 (行, 列) を (N, 2) で返す。"""
-    maps = torch.as_tensor(maps)
-    if maps.dim() != 3:
-        raise ValueError(f"maps は (N, H, W) の形です ({tuple(maps.shape)})")
+    maps = _maps(maps, (3,), "(N, H, W)")
     flat = maps.reshape(len(maps), -1).argmax(dim=1).cpu().numpy()
     return np.stack(np.unravel_index(flat, maps.shape[1:]), axis=1)
+
+
+def _scenes(scenes) -> digit_scenes.DigitScenes:
+    if not isinstance(scenes, digit_scenes.DigitScenes):
+        raise TypeError(
+            f"scenes は digit_scenes.make_scenes が返す DigitScenes です ({type(scenes).__name__})"
+        )
+    if len(scenes) == 0:
+        raise ValueError("scenes が空です: 場面が 1 つ以上必要です")
+    return scenes
 
 
 def _inside(points: np.ndarray, boxes: np.ndarray, tolerance: int) -> np.ndarray:
@@ -352,8 +544,9 @@ def pointing_game(
 ) -> PointingResult:
     """ポインティングゲーム (Zhang et al. 2018): 場面の 2 つの数字それぞれについて、そのクラスの地図の
     最大点が、その数字の正解の枠 (``tolerance`` 画素だけ広げたもの) に入れば当たり。"""
-    if not isinstance(scenes, digit_scenes.DigitScenes):
-        raise TypeError("scenes は digit_scenes.make_scenes が返す DigitScenes です")
+    _scenes(scenes)
+    if method not in METHODS:
+        raise ValueError(f"method は {METHODS} のいずれかです ({method!r})")
     if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
         raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
     n = len(scenes)

@@ -1,4 +1,4 @@
-"""2 つの手書き数字を 1 枚の画面に置いた「2 物体の場面」(第 6 章、CAM と Grad-CAM)。
+"""2 つの手書き数字を 1 枚の画面に置いた「2 物体の場面」(本書の第 7 章、``book/06_cam.md``、CAM と Grad-CAM)。
 
 ImageNet の「ボクサー犬とトラ猫」の写真の代わりに、scikit-learn に同梱の手書き数字
 (``sklearn.datasets.load_digits``、8×8 画素、1797 枚; UCI の optdigits の検証用部分) を拡大し、
@@ -6,8 +6,11 @@ ImageNet の「ボクサー犬とトラ猫」の写真の代わりに、scikit-l
 「地図のピークが正しい数字の上にあるか」(ポインティングゲーム) を数えられる。
 何もダウンロードしない (データは scikit-learn のパッケージの中にある)。
 
-数字の画像は ``split`` で学習用と検証用に分ける (同じ筆跡が両方に出ないように、元の 1797 枚を
-固定の乱数で 7:3 に分ける)。
+数字の画像は ``split`` で学習用と検証用に分ける (元の 1797 枚を固定の乱数で 7:3 に分けるので、
+同じ **画像** が両方に出ることはない)。ただし、optdigits の検証用部分は 13 人が書いたもので、
+``load_digits`` には書き手の情報がない。したがって書き手ごとには分けられず、同じ人の **筆跡** は
+学習用と検証用の両方に入っている。検証用の場面が測るのは「見たことのない画像」への汎化であって、
+「見たことのない書き手」への汎化ではない。
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ import numpy as np
 import torch
 from scipy import ndimage
 
-from .._checks import positive_int
+from .._checks import as_float_tensor, positive_int
 
 N_CLASSES = 10
+N_WRITERS = 13  # optdigits の検証用部分 (= load_digits) の書き手の数 (UCI の説明による)
 SPLITS = ("train", "test")
 DIGIT_PIXELS = 8  # load_digits の 1 辺
 _SPLIT_SEED = 2016  # 学習用と検証用の分け方を固定する種 (変えないこと)
@@ -82,7 +86,7 @@ def digit_pool(split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def upscale(digit: np.ndarray, scale: int) -> np.ndarray:
     """8×8 の数字を双一次補間で ``scale`` 倍に拡大する (値は 0〜1 に収める)。"""
-    digit = np.asarray(digit, dtype=np.float32)
+    digit = as_float_tensor(digit, "digit", min_dim=2).numpy().astype(np.float32)
     if digit.ndim != 2:
         raise ValueError(f"digit は 2 次元の画像でなければなりません ({digit.shape})")
     scale = positive_int(scale, "scale")
