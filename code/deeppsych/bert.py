@@ -176,14 +176,19 @@ class TinyBert(nn.Module):
 
 
 class BertClassifier(nn.Module):
-    """事前学習した (またはしていない) TinyBert の [CLS] の要約に、分類の線形層をつないだもの。"""
+    """事前学習した (またはしていない) TinyBert の [CLS] の要約に、分類の線形層をつないだもの。
 
-    def __init__(self, bert: TinyBert, n_classes: int = 2):
+    分類の層の初期値は seed で決まる (既定の乱数の状態によらない)。
+    """
+
+    def __init__(self, bert: TinyBert, n_classes: int = 2, seed: int = 0):
         super().__init__()
         if not isinstance(bert, TinyBert):
             raise TypeError("bert は bert.TinyBert でなければなりません")
         self.bert = bert
-        self.head = nn.Linear(bert.nsp.in_features, positive_int(n_classes, "n_classes", 2))
+        n_classes = positive_int(n_classes, "n_classes", 2)
+        with training.seeded(seed):
+            self.head = nn.Linear(bert.nsp.in_features, n_classes)
 
     def forward(self, batch: Batch) -> torch.Tensor:
         hidden, _ = self.bert(batch)
