@@ -416,51 +416,69 @@ def train_mlp(
         if data.x_val.size == 0:
             raise ValueError("早期終了には検証データが必要です (make_curve_data の n_val > 0)")
     device = training.resolve_device(device)
-    with training.single_thread(), training.seeded(seed) as generator:
+    with training.seeded(seed) as generator:
         model = make_mlp(hidden, dropout=dropout).to(device)
-        opt = torch.optim.Adam(model.parameters(), lr=positive_number(lr, "lr"))
         x_tr = _as_input(data.x_train, device)
         y_tr = torch.tensor(data.y_train, dtype=torch.float32, device=device)
-        sets = {
+
+        def batches(epoch: int):  # 全データ一括: 1 エポック = 1 回の更新
+            if input_noise == 0:
+                return [(x_tr, y_tr)]
+            jitter = torch.randn(x_tr.shape, generator=generator) * (2 * input_noise)
+            return [(x_tr + jitter.to(device), y_tr)]
+
+        def loss_fn(m, x, y):
+            return ((m(x).squeeze(1) - y) ** 2).mean() + weight_decay * weight_penalty(m)
+
+        monitor = _Monitor(data, epochs, eval_every, patience)
+        training.train(model, batches, loss_fn, epochs=epochs, lr=lr, callbacks=[monitor])
+        return monitor.result(model)
+
+
+class _Monitor:
+    """``training.train`` のコールバック: eval_every エポックごと (と最後) に訓練・検証・テスト誤差を記録し、
+    patience があれば早期終了する (検証誤差が patience 回の評価のあいだ下がらなければ止め、最良の重みに戻す)。"""
+
+    def __init__(self, data: CurveData, epochs: int, eval_every: int, patience: int | None):
+        self.sets = {
             "train": (data.x_train, data.y_train),
             "val": (data.x_val, data.y_val),
             "test": (data.x_test, data.y_test),
         }
-        history = {name: [] for name in ["epoch", *sets]}
-        best, best_state, since_best = np.inf, None, 0
-        for epoch in range(1, epochs + 1):
-            model.train()
-            x_in = x_tr
-            if input_noise > 0:
-                jitter = torch.randn(x_tr.shape, generator=generator) * (2 * input_noise)
-                x_in = x_tr + jitter.to(device)
-            squared_error = ((model(x_in).squeeze(1) - y_tr) ** 2).mean()
-            loss = squared_error + weight_decay * weight_penalty(model)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if epoch % eval_every and epoch != epochs:
-                continue
-            model.eval()
-            history["epoch"].append(epoch)
-            for name, (x, y) in sets.items():
-                history[name].append(mse(y, _predict(model, x)) if x.size else np.nan)
-            if patience is not None:
-                if history["val"][-1] < best:
-                    best, best_state, since_best = history["val"][-1], copy.deepcopy(model), 0
-                else:
-                    since_best += 1
-                    if since_best >= patience:
-                        break
-        if best_state is not None:
-            model = best_state
-        val = np.array(history["val"])
+        self.epochs, self.eval_every, self.patience = epochs, eval_every, patience
+        self.history = {name: [] for name in ["epoch", *self.sets]}
+        self.best, self.best_state, self.since_best = np.inf, None, 0
+
+    def on_epoch(self, epoch: int, loss: float, model: nn.Module) -> bool:
+        epoch += 1  # エポックは 1 から数える
+        if epoch % self.eval_every and epoch != self.epochs:
+            return False
+        model.eval()
+        self.history["epoch"].append(epoch)
+        for name, (x, y) in self.sets.items():
+            self.history[name].append(mse(y, _predict(model, x)) if x.size else np.nan)
+        if self.patience is None:
+            return False
+        if self.history["val"][-1] < self.best:
+            self.best, self.best_state, self.since_best = (
+                self.history["val"][-1],
+                copy.deepcopy(model),
+                0,
+            )
+            return False
+        self.since_best += 1
+        return self.since_best >= self.patience
+
+    def result(self, model: nn.Module) -> MLPRun:
+        model = self.best_state if self.best_state is not None else model
+        history = {name: np.array(values) for name, values in self.history.items()}
+        val = history["val"]
         best_index = int(np.nanargmin(val)) if np.isfinite(val).any() else len(val) - 1
         return MLPRun(
-            np.array(history["epoch"]),
-            np.array(history["train"]),
+            history["epoch"],
+            history["train"],
             val,
-            np.array(history["test"]),
+            history["test"],
             int(history["epoch"][best_index]),
             int(history["epoch"][-1]),
             model.eval(),
