@@ -1,4 +1,4 @@
-"""小さな BERT (Devlin et al. 2019): 穴埋め (MLM) と次文予測 (NSP) の事前学習、分類へのファインチューニング (第 5 章)。
+"""小さな BERT (Devlin et al. 2019): 穴埋め (MLM) と次文予測 (NSP) の事前学習、分類へのファインチューニング (第 6 章、book/05_bert.md)。
 
 * 入力は ``[CLS] 文 A [SEP] 文 B [SEP]``。各位置の表現は 語の埋め込み + 位置の埋め込み + 区間 (A/B) の埋め込み
   の和 (Devlin et al. 2019, 図 2) を層正規化したもの。符号化器の層は ``transformer.EncoderLayer`` をそのまま使う。
