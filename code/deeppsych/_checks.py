@@ -148,3 +148,10 @@ def as_sequence_pairs(pairs, name: str = "pairs") -> list[tuple[list[str], list[
                 )
         checked.append((list(source), list(target)))
     return checked
+
+
+def integer(value, name: str) -> int:
+    """整数 (負も可。bool は拒否) を int で返す。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} は整数でなければなりません ({value!r} を受け取りました)")
+    return int(value)

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import as_float_tensor, positive_int, positive_number
+from ._checks import as_float_tensor, one_of, positive_int, positive_number
 
 # --- 1 変数の活性化関数 ------------------------------------------------------
 
@@ -248,8 +248,7 @@ _ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 def deep_network(activation: str, depth: int = 20, width: int = 64) -> nn.Sequential:
     """同じ幅の全結合層を depth 段重ねたネットワーク。初期値は各活性化関数の標準
     (sigmoid/tanh には Glorot (Xavier)、ReLU には He (Kaiming))。"""
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"activation は {sorted(_ACTIVATIONS)} のいずれかです ({activation!r})")
+    one_of(activation, sorted(_ACTIVATIONS), "activation")
     depth = positive_int(depth, "depth")
     width = positive_int(width, "width")
     layers: list[nn.Module] = []

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import saliency, training
-from ._checks import as_float_tensor, check_seed, positive_int, positive_number
+from ._checks import as_float_tensor, check_seed, one_of, positive_int, positive_number
 from .data import digit_scenes
 
 LAST_LAYER = "features.relu3"
@@ -256,8 +256,7 @@ def guided_backprop(model: nn.Module, images, target_class, rule: str = "guided"
     畳み込みと最大値プーリングの後ろ向きは普通の勾配と同じ (プーリングは最大だった位置にだけ戻す)。
     モデルは ``features`` (nn.Sequential) → GAP → ``fc`` の形 (GapCNN) に限る。チャンネルは足し合わせる。
     """
-    if rule not in PIXEL_RULES:
-        raise ValueError(f"rule は {PIXEL_RULES} のいずれかです ({rule!r})")
+    one_of(rule, PIXEL_RULES, "rule")
     _gap_linear(model)
     features = getattr(model, "features", None)
     if not isinstance(features, nn.Sequential):
@@ -297,8 +296,7 @@ VISUALISATIONS = {
 
 def visualisation(model: nn.Module, images, target_class, name: str) -> torch.Tensor:
     """Selvaraju et al. (2020) の人の実験で見せた 4 種類の図のどれか (``VISUALISATIONS`` の名前)、(N, H, W)。"""
-    if name not in VISUALISATIONS:
-        raise ValueError(f"name は {tuple(VISUALISATIONS)} のいずれかです ({name!r})")
+    one_of(name, VISUALISATIONS, "name")
     rule, with_gradcam = VISUALISATIONS[name]
     if with_gradcam:
         return guided_grad_cam(model, images, target_class, LAST_LAYER, rule)
@@ -339,8 +337,7 @@ def class_discrimination(
     if isinstance(names, str) or not names:
         raise TypeError(f"names は VISUALISATIONS の名前の列です ({names!r})")
     for name in names:
-        if name not in VISUALISATIONS:
-            raise ValueError(f"names の要素は {tuple(VISUALISATIONS)} のいずれかです ({name!r})")
+        one_of(name, VISUALISATIONS, "names の要素")
     choices = {name: np.zeros((len(scenes), 2)) for name in names}
     size = tuple(scenes.images.shape[-2:])
     for j in range(2):
@@ -523,8 +520,7 @@ class PointingResult:
 
 def class_maps(model: nn.Module, images, target_class, method: str, layer: str = LAST_LAYER):
     """``method`` ("cam", "gradcam", "saliency") の地図を入力の大きさに広げて (N, H, W) で返す。"""
-    if method not in METHODS:
-        raise ValueError(f"method は {METHODS} のいずれかです ({method!r})")
+    one_of(method, METHODS, "method")
     x = _images(model, images)
     if method == "saliency":
         return bottom_up_saliency(x)  # クラスを使わない
@@ -545,10 +541,8 @@ def pointing_game(
     """ポインティングゲーム (Zhang et al. 2018): 場面の 2 つの数字それぞれについて、そのクラスの地図の
     最大点が、その数字の正解の枠 (``tolerance`` 画素だけ広げたもの) に入れば当たり。"""
     _scenes(scenes)
-    if method not in METHODS:
-        raise ValueError(f"method は {METHODS} のいずれかです ({method!r})")
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
-        raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
+    one_of(method, METHODS, "method")
+    tolerance = positive_int(tolerance, "tolerance", minimum=0)  # 画素
     n = len(scenes)
     peaks = np.zeros((n, 2, 2), dtype=np.int64)
     outcome = np.full((n, 2), 2, dtype=np.int64)

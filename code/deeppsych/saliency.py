@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from . import activations
-from ._checks import positive_int, positive_number
+from ._checks import one_of, positive_int, positive_number
 
 COLOURS = {"red": (1.0, 0.0, 0.0), "green": (0.0, 1.0, 0.0)}
 FEATURES = ("red", "green", "vertical", "horizontal", "intensity")
@@ -50,8 +50,7 @@ def search_display(kind: str, set_size: int, seed: int = 0, grid: int = 8, cell:
     * ``"feature"``: 妨害刺激はすべて緑の縦棒 (標的は色だけで違う → ポップアウト)
     * ``"conjunction"``: 妨害刺激は赤い横棒と緑の縦棒が半数ずつ (標的は色と方位の結合でだけ違う)
     """
-    if kind not in SEARCH_KINDS:
-        raise ValueError(f"kind は {SEARCH_KINDS} のいずれかです ({kind!r})")
+    one_of(kind, SEARCH_KINDS, "kind")
     set_size = positive_int(set_size, "set_size", minimum=2)
     if set_size > grid * grid:
         raise ValueError(f"set_size は格子の升目の数 {grid * grid} 以下でなければなりません")
@@ -131,9 +130,8 @@ def top_down_map(display: SearchDisplay, gains: dict[str, float]) -> np.ndarray:
 
     ボトムアップと違い、正規化演算子で「珍しさ」を求めない。標的の特徴をもつ項目ほど強まる。
     """
-    unknown = set(gains) - set(FEATURES)
-    if unknown:
-        raise ValueError(f"gains の鍵は {FEATURES} のいずれかです (不明: {sorted(unknown)})")
+    for feature in gains:
+        one_of(feature, FEATURES, "gains の鍵")
     maps = feature_maps(display.image)
     total = np.zeros(display.image.shape[:2])
     for name, gain in gains.items():

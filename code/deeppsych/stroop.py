@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,15 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import as_float_tensor, check_seed, positive_int, positive_number
+from ._checks import (
+    as_float_tensor,
+    check_seed,
+    integer,
+    nonnegative_number,
+    one_of,
+    positive_int,
+    positive_number,
+)
 from .data import human_stroop
 
 TASKS = ("colour naming", "word reading")
@@ -85,12 +92,9 @@ def _one_hot(index: int) -> torch.Tensor:
 
 def stimulus(task: str, condition: str, colour: str = "red"):
     """1 試行の入力 (色, 語, 課題要求) と正しい反応の番号。colour は正しい反応 (標的の次元の値)。"""
-    if task not in TASKS:
-        raise ValueError(f"task は {TASKS} のいずれかです ({task!r})")
-    if condition not in CONDITIONS:
-        raise ValueError(f"condition は {CONDITIONS} のいずれかです ({condition!r})")
-    if colour not in COLOURS:
-        raise ValueError(f"colour は {COLOURS} のいずれかです ({colour!r})")
+    one_of(task, TASKS, "task")
+    one_of(condition, CONDITIONS, "condition")
+    one_of(colour, COLOURS, "colour")
     correct = COLOURS.index(colour)
     target = _one_hot(correct)
     distractor = {
@@ -238,18 +242,14 @@ class DynamicsParameters:
     max_cycles: int = 1000  # これを越えたら無反応
 
     def __post_init__(self):
-        tau = self.tau
-        if isinstance(tau, bool) or not isinstance(tau, numbers.Real):
-            raise TypeError(f"tau は実数でなければなりません ({tau!r})")
-        if not 0 < tau <= 1:
+        tau = positive_number(self.tau, "tau")
+        if not tau <= 1:
             raise ValueError(f"tau は 0 < τ ≤ 1 でなければなりません ({tau!r} を受け取りました)")
         positive_number(self.threshold, "threshold")
         positive_number(self.rate, "rate")
         positive_int(self.max_cycles, "max_cycles")
-        for name in ("unit_noise", "accumulator_noise"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-                raise ValueError(f"{name} は 0 以上の実数でなければなりません ({value!r})")
+        nonnegative_number(self.unit_noise, "unit_noise")
+        nonnegative_number(self.accumulator_noise, "accumulator_noise")
 
 
 def _batch(trial_types, n_trials: int, device):
@@ -400,8 +400,7 @@ def simulate(
     """
     _check_weights(weights)
     n_trials = positive_int(n_trials, "n_trials")
-    if isinstance(soa, bool) or not isinstance(soa, numbers.Integral):
-        raise TypeError(f"soa はサイクル数の整数でなければなりません ({soa!r})")
+    soa = integer(soa, "soa")  # サイクル数
     params = DynamicsParameters() if params is None else params
     _check_params(params)
     seed = check_seed(seed)

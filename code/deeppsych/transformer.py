@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from . import activations, seq2seq, training
-from ._checks import as_float_tensor, positive_int
+from ._checks import as_float_tensor, integer, positive_int
 from .text import BOS, Vocabulary, pad_batch, padding_mask, shift_right
 
 
@@ -191,8 +191,7 @@ def shift_matrix(k: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
 
     加法定理 sin(a + b) = sin a cos b + cos a sin b などから、(sin, cos) の組ごとの 2×2 の回転になる。
     """
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise TypeError(f"k は整数 (ずらす位置の数) でなければなりません ({k!r} を受け取りました)")
+    k = integer(k, "k")  # ずらす位置の数
     d_model = positive_int(d_model, "d_model", minimum=2)
     if d_model % 2:
         raise ValueError(f"d_model は偶数でなければなりません ({d_model})")

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from scipy import ndimage
 
-from .._checks import as_float_tensor, positive_int
+from .._checks import as_float_tensor, check_seed, one_of, positive_int
 
 N_CLASSES = 10
 N_WRITERS = 13  # optdigits の検証用部分 (= load_digits) の書き手の数 (UCI の説明による)
@@ -75,8 +75,7 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
 
 def digit_pool(split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``split`` ("train" か "test") の数字の画像 (M, 8, 8) (値 0〜1)、正解 (M,)、load_digits での番号 (M,)。"""
-    if split not in SPLITS:
-        raise ValueError(f"split は {SPLITS} のいずれかです ({split!r})")
+    one_of(split, SPLITS, "split")
     images, labels = _digits()
     order = np.random.default_rng(_SPLIT_SEED).permutation(len(labels))
     n_test = int(round(_TEST_FRACTION * len(labels)))
@@ -129,10 +128,8 @@ def make_scenes(
     n_scenes = positive_int(n_scenes, "n_scenes")
     scale = positive_int(scale, "scale")
     canvas = positive_int(canvas, "canvas")
-    if isinstance(gap, bool) or not isinstance(gap, int | np.integer) or gap < 0:
-        raise ValueError(f"gap は 0 以上の整数でなければなりません ({gap!r})")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed は 0 以上の整数でなければなりません ({seed!r})")
+    gap = positive_int(gap, "gap", minimum=0)
+    seed = check_seed(seed)
     size = DIGIT_PIXELS * scale
     if canvas < 2 * size + gap:
         raise ValueError(

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from .._checks import positive_int
+
 LIST_LENGTH = 24
 N_PARTICIPANTS = 40
 LISTS_PER_PARTICIPANT = 48
@@ -70,9 +72,8 @@ def serial_position_curve(n_bins: int | None = None) -> tuple[float, ...]:
     """
     if n_bins is None:
         return MORTON2013_SPC
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int):
-        raise TypeError(f"n_bins は整数でなければなりません ({n_bins!r} を受け取りました)")
-    if n_bins < 1 or LIST_LENGTH % n_bins:
+    n_bins = positive_int(n_bins, "n_bins")
+    if LIST_LENGTH % n_bins:
         raise ValueError(f"n_bins は {LIST_LENGTH} の約数でなければなりません ({n_bins!r})")
     width = LIST_LENGTH // n_bins
     return tuple(sum(MORTON2013_SPC[i * width : (i + 1) * width]) / width for i in range(n_bins))

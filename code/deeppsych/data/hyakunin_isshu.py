@@ -21,6 +21,8 @@ from importlib import metadata
 
 import numpy as np
 
+from .._checks import positive_int
+
 #: ローマ字の長音の補い (ogura のローマ字 → 読みのかな)。語 (小文字) ごとに置き換える。
 LONG_VOWELS = {
     "yu": "ゆう",  # 夕されば
@@ -194,10 +196,8 @@ def poem_pairs(poems=None, form: str = "kana", prefix: int | None = None):
     prefix を与えると、上の句をはじめの prefix 文字だけにする (かるたの実験)。
     """
     poems = load_poems() if poems is None else list(poems)
-    if prefix is not None and (
-        isinstance(prefix, bool) or not isinstance(prefix, int) or prefix < 1
-    ):
-        raise ValueError(f"prefix は 1 以上の整数か None です ({prefix!r})")
+    if prefix is not None:
+        prefix = positive_int(prefix, "prefix")
     return [(list(p.upper(form)[:prefix]), list(p.lower(form))) for p in poems]
 
 
@@ -221,8 +221,7 @@ def ideal_recall(readings, k: int) -> np.ndarray:
     k が決まり字の長さに達すると 1 になる。
     """
     readings = list(readings)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k は 1 以上の整数です ({k!r})")
+    k = positive_int(k, "k")
     prefixes = [r[:k] for r in readings]
     return np.array([1.0 / sum(o.startswith(p) for o in readings) for p in prefixes])
 

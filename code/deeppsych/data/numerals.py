@@ -28,9 +28,8 @@ def _below_10000(n: int) -> str:
 
 def to_kanji(n: int) -> str:
     """整数 (1–99999) を漢数字にする。"""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise TypeError(f"n は整数でなければなりません ({n!r})")
-    if not 1 <= n <= MAX_NUMBER:
+    n = positive_int(n, "n")
+    if n > MAX_NUMBER:
         raise ValueError(f"n は 1 以上 {MAX_NUMBER} 以下でなければなりません ({n})")
     man, rest = divmod(int(n), 10_000)
     return (DIGITS[man - 1] + "万" if man else "") + _below_10000(rest)

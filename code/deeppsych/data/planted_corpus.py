@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import positive_int
+from .._checks import check_seed, positive_int
 
 # ---------------------------------------------------------------------------
 # 語彙
@@ -494,9 +494,7 @@ def generate(n_sentences: int = 20000, seed: int = 0) -> PlantedCorpus:
     各文はトークン (単語) のリスト。文の種類は ``SENTENCE_MIX`` の割合で無作為に選ぶ。
     """
     n_sentences = positive_int(n_sentences, "n_sentences")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed は 0 以上の整数でなければなりません ({seed!r})")
-    rng = np.random.default_rng(int(seed))
+    rng = np.random.default_rng(check_seed(seed))
     kinds = list(SENTENCE_MIX)
     probabilities = np.array([SENTENCE_MIX[k] for k in kinds])
     choices = rng.choice(len(kinds), size=n_sentences, p=probabilities / probabilities.sum())
