@@ -141,7 +141,8 @@ def test_reduced_training_numerals_attention_and_vanilla_on_long_reversals():
     train, test = numerals.numeral_split(2000, 300, seed=0)
     model = S.build_model(train, "additive", hidden=48, seed=0)
     S.fit(model, train, steps=300, seed=0)
-    assert S.exact_match(model, test).mean() >= 0.95
+    # sweep seeds 0-2 × {native, default}: observed 0.987–0.993; threshold 0.93 (margin 0.057)
+    assert S.exact_match(model, test).mean() >= 0.93
 
     rev_train, rev_test = reversal.reversal_split(2000, 300, 3, 12, seed=0)
     scores = {}
@@ -149,6 +150,7 @@ def test_reduced_training_numerals_attention_and_vanilla_on_long_reversals():
         m = S.build_model(rev_train, attention, hidden=48, seed=0)
         S.fit(m, rev_train, steps=300, seed=0)
         scores[attention] = S.accuracy_by_length(m, rev_test, [3, 9, 13])
+    # sweep seeds 0-2 × {native, default}: 差 0.681–0.899; threshold 0.2 (margin 0.48)
     assert scores["additive"][-1] > scores["none"][-1] + 0.2
 
 

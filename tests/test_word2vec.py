@@ -165,6 +165,7 @@ def test_cbow_averages_only_real_context_words():
 
 
 def test_training_loss_decreases_and_is_reproducible(corpus, skipgram):
+    # sweep seeds 0-2 × {native, default}: 最後 / 最初 = 0.553–0.560; threshold 0.7 (margin 0.14)
     assert skipgram.losses[-1] < 0.7 * skipgram.losses[0]
     assert all(b < a for a, b in zip(skipgram.losses, skipgram.losses[1:], strict=False))
     again = W.train(corpus.sentences[:2000], model="cbow", epochs=2, seed=1)
@@ -177,22 +178,26 @@ def test_training_loss_decreases_and_is_reproducible(corpus, skipgram):
 def test_reduced_run_solves_planted_analogies_and_groups_categories(corpus, skipgram):
     accuracy = W.analogy_accuracy(skipgram, corpus.analogy_questions())
     assert set(accuracy) == {"国→首都", "国→言語", "男性→女性"}
+    # sweep seeds 0-2 × {native, default}: 最も低い関係の正答率 0.917–0.977; threshold 0.85 (margin 0.067)
     for relation, value in accuracy.items():
-        assert value >= 0.9, (relation, value)
+        assert value >= 0.85, (relation, value)
+    # sweep: 女王 が 1 位 (6/6)。パリ は 1 位 5/6 (seed 2 では マドリード) なので、上位 3 語に入ることを確かめる
     assert W.analogy(skipgram, "男", "王", "女")[0][0] == "女王"
-    # 東京 − 日本 + フランス (講義の notebook の「Berlin + Germany − Paris」のような向きの取り違えをしない)
-    assert W.analogy(skipgram, "日本", "東京", "フランス")[0][0] == "パリ"
-    assert W.analogy(skipgram, "日本", "東京", "フランス")[0][0] != "フランス"
+    # 東京 − 日本 + フランス (よくある向きの取り違え「Berlin + Germany − Paris」のようにしない)
+    paris = [w for w, _ in W.analogy(skipgram, "日本", "東京", "フランス", topn=3)]
+    assert "パリ" in paris and "フランス" not in paris
     members = {w: c for c, words in corpus.categories.items() for w in words}
-    assert W.category_purity(skipgram, members, k=3) == 1.0
+    # sweep: 1.0 (6/6); threshold 0.95 (margin 0.05: 40 語のうち 2 語までの取り違えを許す)
+    assert W.category_purity(skipgram, members, k=3) >= 0.95
     neighbours = [w for w, _ in W.most_similar(skipgram, "犬", topn=5)]
-    assert all(members.get(w) == "動物" for w in neighbours)
+    assert sum(members.get(w) == "動物" for w in neighbours) >= 4  # sweep: 5/5 (6/6)
 
 
 def test_cbow_reduced_run_groups_categories(corpus):
     cbow = W.train(corpus.sentences, model="cbow", epochs=3, seed=0)
     members = {w: c for c, words in corpus.categories.items() for w in words}
-    assert W.category_purity(cbow, members, k=3) == 1.0
+    # sweep seeds 0-2 × {native, default}: purity 1.0、男性→女性 1.0; thresholds 0.95 / 0.9 (margin 0.05 / 0.1)
+    assert W.category_purity(cbow, members, k=3) >= 0.95
     assert W.analogy_accuracy(cbow, corpus.analogy_questions())["男性→女性"] >= 0.9
 
 
@@ -262,10 +267,11 @@ def test_similarity_structure_agrees_with_gensim(corpus, skipgram):
     reference = W.train_gensim(corpus.sentences, model="skipgram", epochs=5, seed=0)
     assert reference.vectors.shape == skipgram.vectors.shape
     words = list(corpus.category_of())
+    # sweep seeds 0-2 × {native, default}: observed 0.817–0.848; threshold 0.6 (margin 0.22)
     assert W.similarity_agreement(skipgram, reference, words) > 0.6
-    # 標準の実装も、仕込んだ構造を同じように拾う
+    # 標準の実装も、仕込んだ構造を同じように拾う (sweep: purity 1.0、男性→女性 1.0)
     members = {w: c for c, words in corpus.categories.items() for w in words}
-    assert W.category_purity(reference, members, k=3) == 1.0
+    assert W.category_purity(reference, members, k=3) >= 0.95
     assert W.analogy_accuracy(reference, corpus.analogy_questions())["男性→女性"] >= 0.9
 
 
@@ -277,7 +283,8 @@ def test_typical_contexts_find_the_planted_verbs(corpus, skipgram):
             scores = dict(W.typical_contexts(skipgram, word, len(skipgram.vocab)))
             best = {c: max(scores[w] for w in forms) for c, forms in verbs.items()}
             hits.append(max(best, key=best.get) == category)
-    assert np.mean(hits) >= 0.9  # 自分のカテゴリーの動詞をいちばん強く予測する
+    # 自分のカテゴリーの動詞をいちばん強く予測する (sweep seeds 0-2 × 2: 1.0; threshold 0.9, margin 0.1)
+    assert np.mean(hits) >= 0.9
     # 内積 v_w · v'_c の順に並ぶ
     scores = [s for _, s in W.typical_contexts(skipgram, "犬", 20)]
     assert scores == sorted(scores, reverse=True)
