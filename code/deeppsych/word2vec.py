@@ -41,17 +41,9 @@ MODELS = ("cbow", "skipgram")
 # ---------------------------------------------------------------------------
 
 
-def _check_window(window) -> int:
-    if isinstance(window, bool) or not isinstance(window, int | np.integer):
-        raise TypeError(f"window は整数でなければなりません ({window!r})")
-    if window < 1:
-        raise ValueError(f"window は 1 以上でなければなりません ({window!r})")
-    return int(window)
-
-
 def context_positions(n_tokens: int, center: int, window: int) -> list[int]:
     """文の中で center の前後 window 語以内の位置 (center 自身は除く)。文の端では切れる。"""
-    window = _check_window(window)
+    window = positive_int(window, "window")
     return [
         j for j in range(center - window, center + window + 1) if j != center and 0 <= j < n_tokens
     ]
@@ -63,7 +55,7 @@ def cbow_one_hot_table(tokens, vocab: Vocabulary, window: int = 2):
     行 i は文の i 番目の語を中心語としたときの組。返り値は (入力, 出力) の 2 つの
     (文の長さ, 語彙数) の 0/1 整数配列。
     """
-    window = _check_window(window)
+    window = positive_int(window, "window")
     ids = [vocab.index(w) for w in tokens]
     if not ids:
         raise ValueError("tokens が空です")
@@ -78,7 +70,7 @@ def cbow_one_hot_table(tokens, vocab: Vocabulary, window: int = 2):
 
 def skipgram_pairs(tokens, window: int = 2) -> list[tuple[str, str]]:
     """skip-gram が学習する (中心語, 文脈語) の組を、文の先頭から順に並べる。"""
-    window = _check_window(window)
+    window = positive_int(window, "window")
     tokens = list(tokens)
     return [
         (tokens[i], tokens[j])
@@ -224,7 +216,7 @@ def train(
     """
     one_of(model, MODELS, "model")
     sentences = as_sentences(sentences)
-    window = _check_window(window)
+    window = positive_int(window, "window")
     dim, negatives = positive_int(dim, "dim"), positive_int(negatives, "negatives")
     epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
     lr = positive_number(lr, "lr")

@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+from .._checks import one_of
+
 #: 課題 (Devlin et al. 2019, Table 1 の列の順)
 TASKS: tuple[str, ...] = ("MNLI", "QQP", "QNLI", "SST-2", "CoLA", "STS-B", "MRPC", "RTE")
 
@@ -118,10 +120,5 @@ SOURCE_HUMAN = "Nangia & Bowman (2019); GLUE Human Baselines"
 
 def scores(name: str) -> list[float]:
     """TASKS の順に並べた成績。name は "人" またはモデルの名前 (MODELS のキー)。"""
-    if name == "人":
-        table = HUMAN
-    elif name in MODELS:
-        table = MODELS[name]
-    else:
-        raise ValueError(f"name は '人' か {sorted(MODELS)} のいずれかです ({name!r})")
+    table = HUMAN if one_of(name, ["人", *sorted(MODELS)], "name") == "人" else MODELS[name]
     return [table[t] for t in TASKS]

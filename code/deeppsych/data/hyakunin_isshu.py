@@ -21,7 +21,7 @@ from importlib import metadata
 
 import numpy as np
 
-from .._checks import positive_int
+from .._checks import one_of, positive_int
 
 #: ローマ字の長音の補い (ogura のローマ字 → 読みのかな)。語 (小文字) ごとに置き換える。
 LONG_VOWELS = {
@@ -131,11 +131,8 @@ class Poem:
 
 
 def _form(poem: Poem, form: str) -> tuple[str, ...]:
-    if form == "kana":
-        return poem.kana
-    if form == "text":
-        return poem.parts
-    raise ValueError(f"form は 'kana' (読み) か 'text' (漢字かな交じり) です ({form!r})")
+    """form は "kana" (読み) か "text" (漢字かな交じり)。"""
+    return poem.kana if one_of(form, ("kana", "text"), "form") == "kana" else poem.parts
 
 
 def _data_file() -> str:
