@@ -332,6 +332,19 @@ def evidence_step(response, params: DynamicsParameters, generator):
     return params.rate * (response - best_other) + params.accumulator_noise * noise
 
 
+# 干渉 = 不一致 − 統制、促進 = 統制 − 一致 (平均反応時間の差)
+EFFECTS = {"interference": ("conflict", "control"), "facilitation": ("control", "congruent")}
+
+
+def effect(mean_rt, trial_types, task: str, kind: str = "interference"):
+    """条件ごとの平均反応時間 mean_rt (行は trial_types の順) から、task の干渉または促進を求める。"""
+    slower, faster = EFFECTS[one_of(kind, EFFECTS, "kind")]
+    for condition in (slower, faster):
+        if (task, condition) not in trial_types:
+            raise ValueError(f"(task, condition) = {(task, condition)!r} はこの結果にない条件です")
+    return mean_rt[trial_types.index((task, slower))] - mean_rt[trial_types.index((task, faster))]
+
+
 @dataclass
 class StroopTrials:
     """シミュレーションの結果。rt と correct は (条件数, 試行数)。rt は無反応なら nan。"""
@@ -339,11 +352,6 @@ class StroopTrials:
     rt: np.ndarray
     correct: np.ndarray
     trial_types: tuple
-
-    def _row(self, task, condition):
-        if (task, condition) not in self.trial_types:
-            raise ValueError(f"(task, condition) = {(task, condition)!r} はこの結果にない条件です")
-        return self.trial_types.index((task, condition))
 
     def mean_rt(self) -> np.ndarray:
         """条件ごとの正答試行の平均反応時間 (サイクル)。"""
@@ -355,12 +363,10 @@ class StroopTrials:
         return 1.0 - self.correct.mean(axis=1)
 
     def interference(self, task: str) -> float:
-        m = self.mean_rt()
-        return float(m[self._row(task, "conflict")] - m[self._row(task, "control")])
+        return float(effect(self.mean_rt(), self.trial_types, task, "interference"))
 
     def facilitation(self, task: str) -> float:
-        m = self.mean_rt()
-        return float(m[self._row(task, "control")] - m[self._row(task, "congruent")])
+        return float(effect(self.mean_rt(), self.trial_types, task, "facilitation"))
 
 
 def _check_weights(weights):
@@ -471,13 +477,7 @@ class SOAResult:
 
     def effect(self, task: str, kind: str = "interference") -> np.ndarray:
         """各 SOA での干渉 (不一致 − 統制) または促進 (統制 − 一致) を ms で。"""
-        row = {c: self.trial_types.index((task, c)) for c in CONDITIONS}
-        m = self.mean_rt_ms
-        if kind == "interference":
-            return m[row["conflict"]] - m[row["control"]]
-        if kind == "facilitation":
-            return m[row["control"]] - m[row["congruent"]]
-        raise ValueError(f"kind は 'interference' か 'facilitation' です ({kind!r})")
+        return effect(self.mean_rt_ms, self.trial_types, task, kind)
 
 
 def soa_experiment(weights, fit: RTFit, soa_ms=range(-400, 401, 100), n_trials=300, seed=0):
