@@ -46,9 +46,14 @@ def test_wiki_corpus_is_stemmed_english_cut_into_chunks():
 
 
 def test_covered_pairs_stems_and_drops_pairs_that_collapse_or_are_missing():
-    vocabulary = {"tiger", "cat", "comput"}
-    pairs = [("tiger", "cat", 7.35), ("computer", "computing", 8.0), ("tiger", "zebra", 5.0)]
-    assert H.covered_pairs(pairs, vocabulary) == [("tiger", "cat", 7.35)]
+    vocabulary = {"tiger", "cat", "comput", "valid", "vallei"}
+    pairs = [
+        ("tiger", "cat", 7.35),
+        ("computer", "computing", 8.0),  # 同じ語幹 comput になる
+        ("tiger", "zebra", 5.0),  # zebra は語彙にない
+        ("valid", "valley", 1.0),
+    ]
+    assert H.covered_pairs(pairs, vocabulary) == [("tiger", "cat", 7.35), ("valid", "valley", 1.0)]
 
 
 @pytest.mark.parametrize(

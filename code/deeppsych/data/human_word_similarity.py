@@ -115,10 +115,10 @@ def wiki_sentences(chunk: int = 100) -> list[list[str]]:
 
 
 def covered_pairs(pairs, vocabulary) -> list[tuple[str, str, float]]:
-    """語幹化した 2 語がともに vocabulary にあり、しかも別の語になる組だけを (語幹 1, 語幹 2, 評定) で返す。
+    """語幹化した 2 語がともに vocabulary にあり、しかも別の語になる組だけを残す (語は元の形のまま返す)。
 
-    vocabulary は ``in`` で語を引けるもの (``word2vec.Vocabulary``、集合など)。
-    語幹化で同じ語になる組 (例: 活用形どうし) は、コサイン類似度が 1 に決まるので除く。
+    vocabulary は ``in`` で語幹を引けるもの (``word2vec.Vocabulary``、集合など)。モデルで引くときは
+    ``stem`` した語を使う。語幹化で同じ語になる組 (例: 活用形どうし) は、コサイン類似度が 1 に決まるので除く。
     """
     pairs = list(pairs)
     if not pairs:
@@ -127,5 +127,5 @@ def covered_pairs(pairs, vocabulary) -> list[tuple[str, str, float]]:
     for first, second, score in pairs:
         a, b = stem(first), stem(second)
         if a != b and a in vocabulary and b in vocabulary:
-            out.append((a, b, float(score)))
+            out.append((first, second, float(score)))
     return out
