@@ -54,7 +54,7 @@ def design(X, y, outputs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def _center(X, y, fit_intercept: bool):
+def _centre(X, y, fit_intercept: bool):
     """切片を当てはめるなら X と y の列の平均を引く (切片は後から b = ȳ − x̄ᵀw で決まる)。"""
     if not fit_intercept:
         return X, y, np.zeros(X.shape[1]), np.zeros(y.shape[1:])
@@ -76,7 +76,7 @@ def least_squares(X, y, fit_intercept: bool = True) -> LinearFit:
             f"係数 {n_coef} 個に対してデータが {X.shape[0]} 点しかなく、罰則なしでは解が 1 つに"
             "決まりません (次数を下げるか、λ > 0 の正則化を使ってください)"
         )
-    Xc, yc, x_mean, y_mean = _center(X, y, fit_intercept)
+    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
     w, _, rank, _ = np.linalg.lstsq(Xc, yc, rcond=None)
     if rank < X.shape[1]:
         raise ValueError(
@@ -94,7 +94,7 @@ def ridge(X, y, lam: float, fit_intercept: bool = True) -> LinearFit:
     if lam == 0:
         return least_squares(X, y, fit_intercept)
     X, y = design(X, y, outputs=True)
-    Xc, yc, x_mean, y_mean = _center(X, y, fit_intercept)
+    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
     w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ yc)
     return LinearFit(w, _intercept(y_mean, x_mean, w), lam)
 
@@ -107,7 +107,7 @@ def soft_threshold(value, threshold: float):
 def lasso_lambda_max(X, y, fit_intercept: bool = True) -> float:
     """これ以上の λ ではラッソの係数がすべて 0 になる値 2 max_j |x_jᵀ y| (中心化した X, y)。"""
     X, y = design(X, y)
-    Xc, yc, _, _ = _center(X, y, fit_intercept)
+    Xc, yc, _, _ = _centre(X, y, fit_intercept)
     return float(2 * np.abs(Xc.T @ yc).max()) if X.shape[1] else 0.0
 
 
@@ -129,7 +129,7 @@ def lasso(
     lam = nonnegative_number(lam, "lam")
     max_sweeps = positive_int(max_sweeps, "max_sweeps")
     X, y = design(X, y)
-    Xc, yc, x_mean, y_mean = _center(X, y, fit_intercept)
+    Xc, yc, x_mean, y_mean = _centre(X, y, fit_intercept)
     p = X.shape[1]
     gram, xty = Xc.T @ Xc, Xc.T @ yc
     if np.any(np.diag(gram) == 0):
@@ -137,16 +137,16 @@ def lasso(
     w = np.zeros(p) if init is None else as_float_array(init, "init", 1).copy()
     if w.size != p:
         raise ValueError(f"init の長さ {w.size} が X の列数 {p} と違います")
-    alpha, scale = lam / 2, max(float(yc @ yc) / 2, np.finfo(float).tiny)
+    threshold, scale = lam / 2, max(float(yc @ yc) / 2, np.finfo(float).tiny)
     g, b, wl = gram.tolist(), xty.tolist(), w.tolist()  # 1 係数ずつの更新は Python の数で速く回す
     converged, sweep = p == 0, 0
     while not converged and sweep < max_sweeps:
         sweep += 1
         for j in range(p):
             rho = b[j] - sum(map(operator.mul, g[j], wl)) + g[j][j] * wl[j]
-            wl[j] = math.copysign(max(abs(rho) - alpha, 0.0), rho) / g[j][j]  # S(ρ, λ/2)/‖x_j‖²
+            wl[j] = math.copysign(max(abs(rho) - threshold, 0.0), rho) / g[j][j]  # S(ρ, λ/2)/‖x_j‖²
         if sweep % 10 == 0 or sweep == max_sweeps:
-            converged = _lasso_gap(Xc, yc, np.array(wl), alpha) <= tol * scale
+            converged = _lasso_gap(Xc, yc, np.array(wl), threshold) <= tol * scale
     w = np.array(wl)
     return LinearFit(w, float(y_mean - x_mean @ w), lam, sweep, bool(converged))
 
@@ -167,9 +167,9 @@ def lasso_reference(X, y, lam: float, n_sweeps: int = 1000) -> np.ndarray:
     return w
 
 
-def _lasso_gap(X, y, w, alpha) -> float:
-    """½‖r‖² + α‖w‖₁ の双対ギャップ (0 以上、最適解で 0)。"""
+def _lasso_gap(X, y, w, threshold) -> float:
+    """½‖r‖² + (λ/2)‖w‖₁ の双対ギャップ (0 以上、最適解で 0)。threshold = λ/2。"""
     r = y - X @ w
     dual_norm = np.abs(X.T @ r).max()
-    s = min(1.0, alpha / dual_norm) if dual_norm > 0 else 1.0
-    return float(0.5 * r @ r + alpha * np.abs(w).sum() - s * r @ y + 0.5 * s**2 * r @ r)
+    s = min(1.0, threshold / dual_norm) if dual_norm > 0 else 1.0
+    return float(0.5 * r @ r + threshold * np.abs(w).sum() - s * r @ y + 0.5 * s**2 * r @ r)

@@ -4,7 +4,7 @@
 - ``pearson_r(x, y)``: ピアソンの積率相関係数。平均を引いた (中心化した) ベクトルの
   コサイン類似度に等しい (第 2 章の式 eq-cosine-r-is-cos)。
 - ``subtract_mean_vector``: 埋め込みの集合から平均ベクトルを引く (語彙全体にわたる中心化)。
-  ``center`` (1 本のベクトルの成分の平均を引く) とは別の操作である。
+  ``centre`` (1 本のベクトルの成分の平均を引く) とは別の操作である。
 - ``embed(texts, model)``: PyPI の wheel に同梱された学習済みの多言語文埋め込みモデルで、
   文や語をベクトルにする。何もダウンロードしない。
 
@@ -62,7 +62,7 @@ def cosine(x, y) -> torch.Tensor:
     return ((x * y).sum(dim=-1) / denominator).clamp(-1.0, 1.0)
 
 
-def center(x) -> torch.Tensor:
+def centre(x) -> torch.Tensor:
     """ベクトルの成分の平均を引く: x − x̄ 1。散布図では点の雲を原点へ平行移動することにあたる。"""
     x = as_float_tensor(x).to(torch.float64)
     return x - x.mean(dim=-1, keepdim=True)
@@ -75,7 +75,7 @@ def pearson_r(x, y) -> torch.Tensor:
     n 次元ベクトルの内積と長さの積そのものである。分散 0 のベクトルでは ValueError を投げる。
     """
     x, y = _pair(x, y)
-    xc, yc = center(x), center(y)
+    xc, yc = centre(x), centre(y)
     denominator = _norms(xc, "pearson_r (分散 0)") * _norms(yc, "pearson_r (分散 0)")
     return ((xc * yc).sum(dim=-1) / denominator).clamp(-1.0, 1.0)
 
@@ -134,7 +134,7 @@ def cosine_matrix(a, b=None) -> torch.Tensor:
 def correlation_matrix(a, b=None) -> torch.Tensor:
     """行どうしのピアソン相関係数の行列 (各行をその成分の平均で中心化してからコサイン類似度)。"""
     a = as_float_tensor(a, "a", min_dim=2)
-    return cosine_matrix(center(a), None if b is None else center(as_float_tensor(b, "b", 2)))
+    return cosine_matrix(centre(a), None if b is None else centre(as_float_tensor(b, "b", 2)))
 
 
 def nearest_neighbours(query, vectors, labels: Sequence[str], k: int = 5):

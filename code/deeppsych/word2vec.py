@@ -41,11 +41,11 @@ MODELS = ("cbow", "skipgram")
 # ---------------------------------------------------------------------------
 
 
-def context_positions(n_tokens: int, center: int, window: int) -> list[int]:
-    """文の中で center の前後 window 語以内の位置 (center 自身は除く)。文の端では切れる。"""
+def context_positions(n_tokens: int, centre: int, window: int) -> list[int]:
+    """文の中で centre の前後 window 語以内の位置 (centre 自身は除く)。文の端では切れる。"""
     window = positive_int(window, "window")
     return [
-        j for j in range(center - window, center + window + 1) if j != center and 0 <= j < n_tokens
+        j for j in range(centre - window, centre + window + 1) if j != centre and 0 <= j < n_tokens
     ]
 
 
@@ -124,15 +124,15 @@ def _window_pairs(sentence_ids, window: int, rng: np.random.Generator):
     (元の実装と同じく、近い語ほど多く使われる)。同じ文の中の語だけを文脈とする。"""
     n = len(sentence_ids)
     reach = rng.integers(1, window + 1, size=n)
-    centers, contexts = [], []
+    centres, contexts = [], []
     for d in range(1, window + 1):
         for sign in (-1, 1):
             i = np.arange(max(0, -sign * d), n - max(0, sign * d))
             j = i + sign * d
             ok = (reach[i] >= d) & (sentence_ids[i] == sentence_ids[j])
-            centers.append(i[ok])
+            centres.append(i[ok])
             contexts.append(j[ok])
-    return np.concatenate(centers), np.concatenate(contexts)
+    return np.concatenate(centres), np.concatenate(contexts)
 
 
 # ---------------------------------------------------------------------------
@@ -163,9 +163,9 @@ class SkipGram(nn.Module):
         nn.init.uniform_(self.inputs.weight, -0.5 / dim, 0.5 / dim)  # 元の実装と同じ初期値
         nn.init.zeros_(self.outputs.weight)
 
-    def forward(self, center, context, negatives):
+    def forward(self, centre, context, negatives):
         return negative_sampling_loss(
-            self.inputs(center), self.outputs(context), self.outputs(negatives)
+            self.inputs(centre), self.outputs(context), self.outputs(negatives)
         )
 
 
@@ -184,10 +184,10 @@ class CBOW(nn.Module):
         nn.init.zeros_(self.outputs.weight)
         self.pad = vocab_size
 
-    def forward(self, context, center, negatives):
+    def forward(self, context, centre, negatives):
         n_context = (context != self.pad).sum(-1, keepdim=True).clamp(min=1)
         mean = self.inputs(context).sum(1) / n_context
-        return negative_sampling_loss(mean, self.outputs(center), self.outputs(negatives))
+        return negative_sampling_loss(mean, self.outputs(centre), self.outputs(negatives))
 
 
 # ---------------------------------------------------------------------------
@@ -310,11 +310,11 @@ def _cbow_batches(words, sents, window: int, pad: int, rng):
     c, o = c[order], o[order]
     starts = np.r_[0, np.flatnonzero(np.diff(c)) + 1]
     slot = np.arange(len(c)) - np.repeat(starts, np.diff(np.r_[starts, len(c)]))
-    centers = c[starts]
-    table = np.full((len(centers), 2 * window), pad, dtype=np.int64)
-    table[np.repeat(np.arange(len(centers)), np.diff(np.r_[starts, len(c)])), slot] = words[o]
-    order = rng.permutation(len(centers))
-    return torch.from_numpy(table[order]), torch.from_numpy(words[centers[order]])
+    centres = c[starts]
+    table = np.full((len(centres), 2 * window), pad, dtype=np.int64)
+    table[np.repeat(np.arange(len(centres)), np.diff(np.r_[starts, len(c)])), slot] = words[o]
+    order = rng.permutation(len(centres))
+    return torch.from_numpy(table[order]), torch.from_numpy(words[centres[order]])
 
 
 # ---------------------------------------------------------------------------
