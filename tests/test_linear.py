@@ -87,7 +87,7 @@ def test_fast_lasso_equals_the_plain_reference_version(fraction):
     Xc, yc = X - X.mean(0), y - y.mean()
     lam = fraction * L.lasso_lambda_max(X, y)
     fast = L.lasso(X, y, lam, tol=1e-14)
-    plain = L.lasso_reference(Xc, yc, lam, n_sweeps=2000)
+    plain = L.lasso_reference(Xc, yc, lam, tol=1e-14)
     assert np.allclose(fast.coef, plain, atol=1e-8)
     assert np.array_equal(fast.coef == 0, plain == 0)
 

@@ -155,3 +155,12 @@ def integer(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} は整数でなければなりません ({value!r} を受け取りました)")
     return int(value)
+
+
+def token_matrix(x, name: str) -> torch.Tensor:
+    """(B, L) の整数 (記号の番号) の torch.Tensor で、空でないことを確かめる。"""
+    if not isinstance(x, torch.Tensor) or x.dtype not in (torch.int64, torch.int32):
+        raise TypeError(f"{name} は整数 (記号の番号) の torch.Tensor でなければなりません")
+    if x.dim() != 2 or x.numel() == 0:
+        raise ValueError(f"{name} は空でない (B, L) の行列でなければなりません ({tuple(x.shape)})")
+    return x

@@ -151,19 +151,22 @@ def lasso(
     return LinearFit(w, float(y_mean - x_mean @ w), lam, sweep, bool(converged))
 
 
-def lasso_reference(X, y, lam: float, n_sweeps: int = 1000) -> np.ndarray:
+def lasso_reference(X, y, lam: float, tol: float = 1e-10, max_sweeps: int = 100_000) -> np.ndarray:
     """ラッソの座標降下法の素直な版 (係数 w だけを返す。X と y は中心化したもの)。
 
     1 つの係数 w_j だけを動かすと、最小値は閉じた形 w_j = S(ρ_j, λ/2) / ‖x_j‖² で求まる
-    (ρ_j = x_jᵀ(y − Σ_{k≠j} x_k w_k)、S は軟閾値関数)。これを全係数について n_sweeps 回繰り返す。
+    (ρ_j = x_jᵀ(y − Σ_{k≠j} x_k w_k)、S は軟閾値関数)。これを全係数について繰り返し、
+    双対ギャップ (今の目的関数の値と最小値との差の上限) が tol × ‖y‖² / 2 以下になったら止める。
     """
     X, y = design(X, y)
     w = np.zeros(X.shape[1])
-    for _ in range(n_sweeps):
+    for _ in range(max_sweeps):
         for j in range(X.shape[1]):
             residual = y - X @ w + X[:, j] * w[j]  # w_j 以外で説明できなかった部分
             rho = X[:, j] @ residual
             w[j] = soft_threshold(rho, lam / 2) / (X[:, j] @ X[:, j])
+        if _lasso_gap(X, y, w, lam / 2) <= tol * (y @ y) / 2:
+            break
     return w
 
 

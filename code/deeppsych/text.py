@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from ._checks import as_sentences, one_of, positive_int
+from ._checks import as_sentences, one_of, positive_int, token_matrix
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"  # seq2seq・Transformer の特殊記号
 TIES = ("first", "sorted")
@@ -140,10 +140,7 @@ def padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
 
 def shift_right(tgt: torch.Tensor, bos: int) -> torch.Tensor:
     """復号化器の入力: 正解 (B, T) を 1 つ右にずらし、先頭に <bos> を置く。位置 t には正解の t−1 番目。"""
-    if not isinstance(tgt, torch.Tensor) or tgt.dtype not in (torch.int64, torch.int32):
-        raise TypeError("tgt は整数 (記号の番号) の torch.Tensor でなければなりません")
-    if tgt.dim() != 2 or tgt.numel() == 0:
-        raise ValueError(f"tgt は空でない (B, T) の行列でなければなりません ({tuple(tgt.shape)})")
+    token_matrix(tgt, "tgt")
     start = torch.full((tgt.shape[0], 1), bos, dtype=tgt.dtype, device=tgt.device)
     return torch.cat([start, tgt[:, :-1]], dim=1)
 
