@@ -1,4 +1,4 @@
-"""deeppsych.activations: 第 1 章の式を数値で確かめる (ERRATA 1–7 を含む)。"""
+"""deeppsych.activations: book/01_softmax_attention.md の式を数値で確かめる (docs/common_mistakes.md の 1–7 を含む)。"""
 
 import math
 
@@ -45,12 +45,12 @@ def test_temperature_limits_are_wta_and_uniform():
     assert torch.allclose(hot, torch.full_like(hot, 1 / len(SCORES)), atol=1e-6)
 
 
-def test_two_option_softmax_is_sigmoid_of_difference():  # ERRATA 1
+def test_two_option_softmax_is_sigmoid_of_difference():  # docs/common_mistakes.md の 1
     for x, y in [(0.3, -1.2), (5.0, 4.0), (-7.0, 2.0)]:
         assert float(A.softmax([x, y])[0]) == pytest.approx(float(A.sigmoid(x - y)), abs=1e-12)
 
 
-def test_sigmoid_derivative_formula_and_maximum():  # ERRATA 2
+def test_sigmoid_derivative_formula_and_maximum():  # docs/common_mistakes.md の 2
     x = torch.linspace(-8, 8, 1601, dtype=torch.float64, requires_grad=True)
     (auto,) = torch.autograd.grad(A.sigmoid(x).sum(), x)
     d = A.sigmoid_derivative(x.detach())
@@ -61,7 +61,7 @@ def test_sigmoid_derivative_formula_and_maximum():  # ERRATA 2
     assert not torch.allclose(d, x.detach() * (1 - x.detach()))
 
 
-def test_tanh_definition_and_derivative():  # ERRATA 4
+def test_tanh_definition_and_derivative():  # docs/common_mistakes.md の 4
     x = torch.linspace(-5, 5, 101, dtype=torch.float64, requires_grad=True)
     definition = (torch.exp(x) - torch.exp(-x)) / (torch.exp(x) + torch.exp(-x))
     assert torch.allclose(A.tanh(x), definition)
@@ -72,14 +72,14 @@ def test_tanh_definition_and_derivative():  # ERRATA 4
     assert torch.isfinite(A.tanh(torch.tensor([1e4, -1e4]))).all()
 
 
-def test_sigmoid_stable_and_symmetric():  # ERRATA 6: 1 − σ(x) = σ(−x)
+def test_sigmoid_stable_and_symmetric():  # docs/common_mistakes.md の 6: 1 − σ(x) = σ(−x)
     x = torch.tensor([-1e4, -30.0, 0.0, 30.0, 1e4], dtype=torch.float64)
     s = A.sigmoid(x)
     assert torch.isfinite(s).all()
     assert torch.allclose(1 - s, A.sigmoid(-x))
 
 
-def test_logit_is_inverse_of_sigmoid_and_log_odds():  # ERRATA 6
+def test_logit_is_inverse_of_sigmoid_and_log_odds():  # docs/common_mistakes.md の 6
     p = torch.tensor([0.01, 0.3, 0.5, 0.9], dtype=torch.float64)
     assert torch.allclose(A.logit(p), torch.log(p / (1 - p)))
     assert torch.allclose(A.sigmoid(A.logit(p)), p)
@@ -87,7 +87,7 @@ def test_logit_is_inverse_of_sigmoid_and_log_odds():  # ERRATA 6
         A.logit([0.0, 0.5])
 
 
-def test_softmax_jacobian_matches_formula_and_autograd():  # ERRATA 3
+def test_softmax_jacobian_matches_formula_and_autograd():  # docs/common_mistakes.md の 3
     x = torch.tensor(SCORES, dtype=torch.float64)
     for t in (1.0, 0.5, 3.0):
         jac = A.softmax_jacobian(x, t)
@@ -98,7 +98,7 @@ def test_softmax_jacobian_matches_formula_and_autograd():  # ERRATA 3
         assert torch.allclose(jac.sum(dim=1), torch.zeros(6, dtype=torch.float64), atol=1e-12)
 
 
-def test_partition_function_and_boltzmann():  # ERRATA 7
+def test_partition_function_and_boltzmann():  # docs/common_mistakes.md の 7
     x = torch.tensor(SCORES, dtype=torch.float64)
     t = 0.7
     z = torch.exp(A.log_partition_function(x, t))
@@ -113,7 +113,7 @@ def test_partition_function_and_boltzmann():  # ERRATA 7
     assert torch.allclose(A.boltzmann(energies, 1e-8), torch.full((6,), 1 / 6, dtype=p.dtype))
 
 
-def test_binary_cross_entropy_formula_and_torch():  # ERRATA 5
+def test_binary_cross_entropy_formula_and_torch():  # docs/common_mistakes.md の 5
     z = torch.tensor([-3.0, -0.5, 0.0, 2.0, 12.0], dtype=torch.float64)
     t = torch.tensor([1.0, 0.0, 1.0, 0.0, 1.0], dtype=torch.float64)
     p = torch.sigmoid(z)

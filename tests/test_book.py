@@ -1,4 +1,4 @@
-"""本全体の検査: 目次、章の約束 (DESIGN.md §3)、Colab 用の双子、用語集、文献、ビルド用拡張。"""
+"""本全体の検査: 目次、章の約束 (docs/design.md の 2 節)、Colab 用の双子、用語集、文献、ビルド用拡張。"""
 
 import re
 import subprocess

@@ -1,4 +1,4 @@
-"""deeppsych.regularization: 第 8 章の式を数値で確かめ、scikit-learn と突き合わせる (ERRATA 11 を含む)。"""
+"""deeppsych.regularization: 第 8 章の式を数値で確かめ、scikit-learn と突き合わせる (docs/common_mistakes.md の 11 を含む)。"""
 
 import numpy as np
 import pytest
@@ -207,7 +207,7 @@ def test_tikhonov_solves_the_normal_equations_and_minimises_the_functional():
         assert R.tikhonov_objective(z + 1e-3 * rng.standard_normal(z.size), A, y, lam, P) > best
 
 
-def test_tikhonov_objective_squares_the_data_term():  # ERRATA 11
+def test_tikhonov_objective_squares_the_data_term():  # docs/common_mistakes.md の 11
     A, y, z_true = deblur_problem()
     z = np.zeros_like(z_true)
     assert R.tikhonov_objective(z, A, y, 0.0) == pytest.approx(np.sum(y**2))

@@ -1,4 +1,4 @@
-"""deeppsych.similarity: 相関係数 = 中心化したベクトルのコサイン類似度 (ERRATA 12) と埋め込み。"""
+"""deeppsych.similarity: 相関係数 = 中心化したベクトルのコサイン類似度 (docs/common_mistakes.md の 12) と埋め込み。"""
 
 import numpy as np
 import pytest

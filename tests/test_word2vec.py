@@ -311,7 +311,7 @@ def test_offset_consistency_and_excluding_the_query_words():
     assert np.allclose(m, m.T) and np.allclose(np.diag(m), 1.0)
 
 
-def test_negative_sampling_paper_is_cited_with_the_right_arxiv_number():  # ERRATA 13
+def test_negative_sampling_paper_is_cited_with_the_right_arxiv_number():  # docs/common_mistakes.md の 13
     root = Path(__file__).resolve().parent.parent
     bib = (root / "book" / "references.bib").read_text(encoding="utf-8")
     entry = bib[bib.index("@inproceedings{mikolov2013distributed") :].split("\n}\n")[0]

@@ -1,4 +1,4 @@
-"""クラス活性化マップ (CAM) と Grad-CAM: CNN は画面のどこを根拠に答えたか (本書の第 7 章、``book/06_cam.md``)。
+"""クラス活性化マップ (CAM) と Grad-CAM: CNN は画面のどこを根拠に答えたか (``book/06_cam.md``)。
 
 * ``GapCNN``: 畳み込み 3 層 → 大域平均プーリング (GAP) → 線形層、という CAM の前提どおりの小さな CNN。
 * ``class_activation_map``: Zhou et al. (2016) の式 (2) M_c(x, y) = Σ_k w_k^c f_k(x, y)。
@@ -388,7 +388,7 @@ def normalise_map(maps) -> torch.Tensor:
 
 
 def bottom_up_saliency(images) -> torch.Tensor:
-    """第 1 章のボトムアップの顕著性地図 (Itti et al. 1998) を、灰色の場面それぞれに当てる。
+    """``book/01_softmax_attention.md`` のボトムアップの顕著性地図 (Itti et al. 1998) を、灰色の場面それぞれに当てる。
 
     クラスを知らない (どの数字を探すかに関係なく同じ地図になる)。(N, H, W) を返す。
     """

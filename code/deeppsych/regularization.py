@@ -2,7 +2,7 @@
 
 式はすべて「誤差 + λ × 罰則」の形にそろえてある (誤差の項も 2 乗する。docs/common_mistakes.md の 11):
 
-* リッジ回帰とラッソ: ``linear.ridge``・``linear.lasso`` (第 2 章の符号化モデルと同じ関数)
+* リッジ回帰とラッソ: ``linear.ridge``・``linear.lasso`` (``book/02_cosine_correlation.md`` の符号化モデルと同じ関数)
 * 標準正則化理論 (Tikhonov 1963; Poggio, Torre & Koch 1985):  ‖Az − y‖² + λ‖Pz‖²
 * 正則化ネットワーク (Poggio & Girosi 1990):  f(x) = Σ_i c_i G(x; x_i),  (G + λI)c = y
 
@@ -241,7 +241,7 @@ def difference_matrix(n: int, order: int = 1) -> np.ndarray:
 
 
 def tikhonov_objective(z, A, y, lam: float, P=None) -> float:
-    """標準正則化の汎関数 ‖Az − y‖² + λ‖Pz‖² (第 1 項も 2 乗する; ERRATA 11)。"""
+    """標準正則化の汎関数 ‖Az − y‖² + λ‖Pz‖² (第 1 項も 2 乗する。docs/common_mistakes.md の 11)。"""
     A, y = design(A, y)
     z = as_float_array(z, "z", 1)
     P = np.eye(A.shape[1]) if P is None else as_float_array(P, "P", 2)

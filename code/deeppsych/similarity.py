@@ -1,8 +1,8 @@
-"""コサイン類似度と相関係数 (第 2 章)。
+"""コサイン類似度と相関係数 (``book/02_cosine_correlation.md``)。
 
 - ``cosine(x, y)``: 2 つのベクトルのなす角の余弦 cos θ = x·y / (‖x‖‖y‖)。
 - ``pearson_r(x, y)``: ピアソンの積率相関係数。平均を引いた (中心化した) ベクトルの
-  コサイン類似度に等しい (第 2 章の式 eq-cosine-r-is-cos)。
+  コサイン類似度に等しい (``book/02_cosine_correlation.md`` の式 eq-cosine-r-is-cos)。
 - ``subtract_mean_vector``: 埋め込みの集合から平均ベクトルを引く (語彙全体にわたる中心化)。
   ``centre`` (1 本のベクトルの成分の平均を引く) とは別の操作である。
 - ``embed(texts, model)``: PyPI の wheel に同梱された学習済みの多言語文埋め込みモデルで、

@@ -1,4 +1,4 @@
-"""Stroop 効果の PDP モデル (Cohen, Dunbar & McClelland 1990) (本書の Stroop の章)。
+"""Stroop 効果の PDP モデル (Cohen, Dunbar & McClelland 1990) (``book/07_stroop.md``)。
 
 入力 (色 2・語 2・課題要求 2) → 経路ごとの中間ユニット (色の経路 2・語の経路 2) → 反応ユニット 2
 → 反応ごとの証拠の蓄積器、というネットワークである。ユニットはロジスティック関数 (シグモイド関数)。
@@ -135,7 +135,7 @@ def hidden_drive(weights: StroopWeights, colour, word, task, apply_bias: bool = 
 def feedforward(weights: StroopWeights, colour, word, task, apply_bias: bool = True):
     """1 回の順伝播 (カスケードの平衡状態)。(色の中間, 語の中間, 反応) の活性を返す。
 
-    apply_bias=False は講義のノートブックの誤り (バイアス −4 を定義したが足していない) の再現用。
+    apply_bias=False はよくある誤り (バイアス −4 を定義したが足していない。docs/common_mistakes.md の 15) の再現用。
     """
     _check_weights(weights)
     net_colour, net_word = hidden_drive(weights, colour, word, task, apply_bias)

@@ -1,16 +1,16 @@
-"""Transformer (Vaswani et al. 2017) の部品と、小さな符号化器・復号化器モデル (第 5 章)。
+"""Transformer (Vaswani et al. 2017) の部品と、小さな符号化器・復号化器モデル (``book/05_transformer.md``)。
 
-* 縮小付き内積注意 (式 (1)): Attention(Q, K, V) = softmax(QKᵀ/√d_k) V。ソフトマックス関数は第 1 章の
+* 縮小付き内積注意 (式 (1)): Attention(Q, K, V) = softmax(QKᵀ/√d_k) V。ソフトマックス関数は ``book/01_softmax_attention.md`` の
   ``activations.softmax`` をそのまま使い、√d_k はその温度 T として渡す。√d_k で割るのは、成分の分散が 1 の
   d_k 次元のベクトルどうしの内積の分散 d_k を 1 程度に戻すためで、「平均 0・分散 1 への標準化」ではない。
 * 多頭注意 (3.2.2 節)、位置ごとのフィードフォワード層 (3.3 節)、残差接続と層正規化 (3.1 節、
   LayerNorm(x + Sublayer(x)) の形)、正弦波の位置符号化 (3.5 節)。
 * 復号化器の入力は正解を 1 つ右にずらしたもの (<bos> から始まる) で、自己注意には未来を隠すマスクを
-  かける。使うときは自由走行の貪欲復号。講義の notebook は正解をずらさずに入力していたので、
-  モデルは答えを写すことができた (shared/seeds/ERRATA.md)。
+  かける。使うときは自由走行の貪欲復号。正解をずらさずに入力するのは
+  よくある誤りで、そうするとモデルは答えを写せてしまう (docs/common_mistakes.md の 18)。
 
 モデルは ``seq2seq.Seq2Seq`` と同じ呼び方 (``model(src, lengths, tgt)``、``greedy_decode``、
-``src_vocab``/``tgt_vocab``) にしてあるので、第 4 章の ``seq2seq.fit``・``translate``・``exact_match``・
+``src_vocab``/``tgt_vocab``) にしてあるので、``book/04_seq2seq.md`` の ``seq2seq.fit``・``translate``・``exact_match``・
 ``accuracy_by_length`` がそのまま使える。
 """
 
@@ -345,7 +345,7 @@ class Transformer(nn.Module):
 
 def build_model(pairs, d_model: int = 64, n_heads: int = 4, n_layers: int = 1, d_ff: int = 128,
                 seed: int = 0, max_len: int = 64) -> Transformer:  # fmt: skip
-    """学習データの記号から語彙を作り (第 4 章と同じ ``seq2seq.make_vocabulary``)、種を固定してモデルを作る。"""
+    """学習データの記号から語彙を作り (``book/04_seq2seq.md`` と同じ ``seq2seq.make_vocabulary``)、種を固定してモデルを作る。"""
     if isinstance(pairs, str) or not hasattr(pairs, "__len__"):
         raise TypeError("pairs は (入力の記号列, 出力の記号列) の組のリストでなければなりません")
     if len(pairs) == 0:

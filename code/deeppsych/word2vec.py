@@ -1,4 +1,4 @@
-"""word2vec: CBOW と skip-gram を負例サンプリングで学習する (第 3 章)。
+"""word2vec: CBOW と skip-gram を負例サンプリングで学習する (``book/03_word2vec.md``)。
 
 Mikolov, Chen, Corrado & Dean (2013a, arXiv:1301.3781) のモデル CBOW と skip-gram を、
 Mikolov, Sutskever, Chen, Corrado & Dean (2013b, NeurIPS, arXiv:1310.4546) の負例サンプリング

@@ -1,4 +1,4 @@
-"""2 つの手書き数字を 1 枚の画面に置いた「2 物体の場面」(本書の第 7 章、``book/06_cam.md``、CAM と Grad-CAM)。
+"""2 つの手書き数字を 1 枚の画面に置いた「2 物体の場面」(``book/06_cam.md``、CAM と Grad-CAM)。
 
 ImageNet の「ボクサー犬とトラ猫」の写真の代わりに、scikit-learn に同梱の手書き数字
 (``sklearn.datasets.load_digits``、8×8 画素、1797 枚; UCI の optdigits の検証用部分) を拡大し、

@@ -1,4 +1,4 @@
-"""Grad-CAM の論文の人の実験の数値 (本書の第 7 章、``book/06_cam.md``)。
+"""Grad-CAM の論文の人の実験の数値 (``book/06_cam.md``)。
 
 出典: Selvaraju, R. R., Cogswell, M., Das, A., Vedantam, R., Parikh, D., & Batra, D. (2020).
 Grad-CAM: Visual explanations from deep networks via gradient-based localization.

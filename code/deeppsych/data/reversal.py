@@ -1,4 +1,4 @@
-"""記号列の反転 (第 4 章): 入力 a b c d → 出力 d c b a。注意の整列は反対角線になるはず。"""
+"""記号列の反転 (``book/04_seq2seq.md``): 入力 a b c d → 出力 d c b a。注意の整列は反対角線になるはず。"""
 
 from __future__ import annotations
 

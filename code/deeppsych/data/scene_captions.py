@@ -1,8 +1,8 @@
-"""場面の説明文 (キャプション) の小さな集まり (第 6 章 BERT の文ベクトル、book/05_bert.md)。
+"""場面の説明文 (キャプション) の小さな集まり (BERT の文ベクトル、``book/05_bert.md``)。
 
 STAIR Captions (Yoshikawa et al. 2017) のように 1 つの場面を何人かが別々に説明した文を、本書のために書いた。
 10 の場面それぞれに、言い回しや語の選び方を変えた 5 つの文がある。語は Sudachi の分割単位 C にならって
-空白で区切ってあり (第 3 章の planted_corpus と同じ書き方)、``text`` で区切りのない普通の文になる。
+空白で区切ってあり (``book/03_word2vec.md`` の planted_corpus と同じ書き方)、``text`` で区切りのない普通の文になる。
 """
 
 from __future__ import annotations
