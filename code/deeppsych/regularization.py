@@ -3,8 +3,8 @@
 式はすべて「誤差 + λ × 罰則」の形にそろえてある (誤差の項も 2 乗する。docs/common_mistakes.md の 11):
 
 * リッジ回帰とラッソ: ``linear.ridge``・``linear.lasso`` (``book/02_cosine_correlation.md`` の符号化モデルと同じ関数)
-* 標準正則化理論 (Tikhonov 1963; Poggio, Torre & Koch 1985):  ‖Az − y‖² + λ‖Pz‖²
-* 正則化ネットワーク (Poggio & Girosi 1990):  f(x) = Σ_i c_i G(x; x_i),  (G + λI)c = y
+* 標準正則化理論と正則化ネットワーク: ``tikhonov`` モジュール
+* ニューラルネットワークの正則化: 重みの減衰、ドロップアウト、入力の雑音、早期終了 (``train_mlp``)
 
 切片 b には罰則をかけない (scikit-learn の fit_intercept=True と同じ)。scikit-learn との対応は
 Ridge(alpha=λ)、Lasso(alpha=λ / (2n))、KernelRidge(alpha=λ, kernel="rbf", gamma=1 / (2 width²))。
@@ -23,7 +23,6 @@ from torch import nn
 from . import training
 from ._checks import (
     as_float_array,
-    as_float_tensor,
     nonnegative_number,
     one_of,
     positive_int,
@@ -39,6 +38,15 @@ from .linear import (  # noqa: F401  (book/08_regularization.md は reg.ridge �
     least_squares,
     ridge,
     soft_threshold,
+)
+from .tikhonov import (  # noqa: F401  (章は reg.tikhonov などと呼ぶ)
+    RegularizationNetwork,
+    blur_matrix,
+    difference_matrix,
+    fit_regularization_network,
+    gaussian_kernel,
+    tikhonov,
+    tikhonov_objective,
 )
 
 PENALTIES = ("ridge", "lasso")
@@ -219,112 +227,6 @@ def negative_log_posterior(w, X, y, noise_sd: float, prior_scale: float, prior="
     if one_of(prior, ("gaussian", "laplace"), "prior") == "gaussian":
         return float(r @ r / (2 * sigma**2) + w @ w / (2 * scale**2))
     return float(r @ r / (2 * sigma**2) + np.abs(w).sum() / scale)
-
-
-# --- 標準正則化理論 (Tikhonov; Poggio, Torre & Koch 1985) ---------------------------
-
-
-def blur_matrix(n: int, width: float) -> np.ndarray:
-    """1 次元のガウスぼかしの行列 A (各行の和 1)。像 y = Az は「ぼけた網膜像」にあたる。"""
-    n, width = positive_int(n, "n"), positive_number(width, "width")
-    i = np.arange(n)
-    A = np.exp(-((i[:, None] - i[None, :]) ** 2) / (2 * width**2))
-    return A / A.sum(axis=1, keepdims=True)
-
-
-def difference_matrix(n: int, order: int = 1) -> np.ndarray:
-    """差分の行列 P ((n − order) × n)。‖Pz‖² は z の「でこぼこ」を測る。"""
-    n, order = positive_int(n, "n"), positive_int(order, "order", minimum=0)
-    if order >= n:
-        raise ValueError(f"order = {order} は n = {n} より小さくなければなりません")
-    return np.diff(np.eye(n), order, axis=0)
-
-
-def tikhonov_objective(z, A, y, lam: float, P=None) -> float:
-    """標準正則化の汎関数 ‖Az − y‖² + λ‖Pz‖² (第 1 項も 2 乗する。docs/common_mistakes.md の 11)。"""
-    A, y = design(A, y)
-    z = as_float_array(z, "z", 1)
-    P = np.eye(A.shape[1]) if P is None else as_float_array(P, "P", 2)
-    lam = nonnegative_number(lam, "lam")
-    return float(np.sum((A @ z - y) ** 2) + lam * np.sum((P @ z) ** 2))
-
-
-def tikhonov(A, y, lam: float, P=None) -> np.ndarray:
-    """‖Az − y‖² + λ‖Pz‖² を最小にする z = (AᵀA + λPᵀP)⁻¹Aᵀy (P を省くと単位行列)。
-
-    数値的には、積み重ねた最小二乗問題 [A; √λ P] z ≈ [y; 0] として解く。
-    解が 1 つに決まらなければ ValueError。
-    """
-    A, y = design(A, y)
-    lam = nonnegative_number(lam, "lam")
-    P = np.eye(A.shape[1]) if P is None else as_float_array(P, "P", 2)
-    if P.shape[1] != A.shape[1]:
-        raise ValueError(f"P の列数 {P.shape[1]} が A の列数 {A.shape[1]} と違います")
-    stacked = np.vstack([A, np.sqrt(lam) * P]) if lam > 0 else A
-    rhs = np.concatenate([y, np.zeros(P.shape[0])]) if lam > 0 else y
-    z, _, rank, _ = np.linalg.lstsq(stacked, rhs, rcond=None)
-    if rank < A.shape[1]:
-        raise ValueError("解が 1 つに決まりません (λ を大きくするか、P を変えてください)")
-    return z
-
-
-# --- 正則化ネットワーク (Poggio & Girosi 1990) ------------------------------------
-
-
-def _points(x, name: str) -> np.ndarray:
-    """(n,) または (n, d) の点の並びを (n, d) の配列にする。"""
-    a = as_float_tensor(x, name).detach().cpu().numpy().astype(np.float64)
-    if a.ndim not in (1, 2) or not np.isfinite(a).all():
-        raise ValueError(
-            f"{name} は有限の値の (n,) か (n, d) の配列でなければなりません ({a.shape})"
-        )
-    return a[:, None] if a.ndim == 1 else a
-
-
-def gaussian_kernel(x1, x2, width: float) -> np.ndarray:
-    """G_ij = exp(−‖x1_i − x2_j‖² / (2 width²))。
-
-    ガウス関数は、ある平滑化の罰則 ‖Pf‖² のグリーン関数である (Poggio & Girosi 1990)。
-    """
-    a, b = _points(x1, "x1"), _points(x2, "x2")
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(f"x1 と x2 の次元が違います ({a.shape[1]} と {b.shape[1]})")
-    width = positive_number(width, "width")
-    d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
-    return np.exp(-d2 / (2 * width**2))
-
-
-@dataclass
-class RegularizationNetwork:
-    """f(x) = Σ_i c_i G(x; x_i): データ点を中心とするグリーン関数の重みつき和。"""
-
-    centres: np.ndarray
-    coef: np.ndarray
-    width: float
-    lam: float
-
-    def predict(self, x) -> np.ndarray:
-        return gaussian_kernel(x, self.centres, self.width) @ self.coef
-
-    def components(self, x) -> np.ndarray:
-        """各中心のグリーン関数 c_i G(x; x_i) を列に並べたもの (和が predict)。"""
-        return gaussian_kernel(x, self.centres, self.width) * self.coef
-
-
-def fit_regularization_network(x, y, lam: float, width: float) -> RegularizationNetwork:
-    """Σ_i (y_i − f(x_i))² + λ‖Pf‖² の解の係数を (G + λI)c = y から求める (Poggio & Girosi 1990)。
-
-    λ = 0 (補間) で G が数値的に特異なら ValueError。
-    """
-    X, y = _points(x, "x"), as_float_array(y, "y", 1)
-    if X.shape[0] != y.size:
-        raise ValueError(f"x の点数 {X.shape[0]} と y の長さ {y.size} が違います")
-    lam = nonnegative_number(lam, "lam")
-    G = gaussian_kernel(X, X, width)
-    system = G + lam * np.eye(y.size)
-    if np.linalg.cond(system) > 1e12:
-        raise ValueError("G + λI がほぼ特異で解けません (λ を大きくするか、幅を狭くしてください)")
-    return RegularizationNetwork(X, np.linalg.solve(system, y), float(width), lam)
 
 
 # --- ニューラルネットワークの正則化 ---------------------------------------------------
