@@ -184,12 +184,12 @@ def test_reduced_run_solves_planted_analogies_and_groups_categories(corpus, skip
     # sweep: 女王 が 1 位 (6/6)。パリ は 1 位 5/6 (seed 2 では マドリード) なので、上位 3 語に入ることを確かめる
     assert W.analogy(skipgram, "男", "王", "女")[0][0] == "女王"
     # 東京 − 日本 + フランス (よくある向きの取り違え「Berlin + Germany − Paris」のようにしない)
-    paris = [w for w, _ in W.analogy(skipgram, "日本", "東京", "フランス", topn=3)]
+    paris = [w for w, _ in W.analogy(skipgram, "日本", "東京", "フランス", k=3)]
     assert "パリ" in paris and "フランス" not in paris
     members = {w: c for c, words in corpus.categories.items() for w in words}
     # sweep: 1.0 (6/6); threshold 0.95 (margin 0.05: 40 語のうち 2 語までの取り違えを許す)
     assert W.category_purity(skipgram, members, k=3) >= 0.95
-    neighbours = [w for w, _ in W.most_similar(skipgram, "犬", topn=5)]
+    neighbours = [w for w, _ in W.most_similar(skipgram, "犬", k=5)]
     assert sum(members.get(w) == "動物" for w in neighbours) >= 4  # sweep: 5/5 (6/6)
 
 
@@ -216,7 +216,7 @@ def test_analogy_and_neighbours_on_hand_made_vectors():
     vectors = np.array([[1, 1, 0], [-1, 1, 0], [1, 0, 1], [-1, 0, 1], [0, -1, -1]], dtype=float)
     wv = W.WordVectors(W.Vocabulary(words), vectors)
     assert W.analogy(wv, "男", "王", "女")[0][0] == "女王"
-    assert W.most_similar(wv, "男", topn=1, exclude=["王"])[0][0] in {"女", "女王"}
+    assert W.most_similar(wv, "男", k=1, exclude=["王"])[0][0] in {"女", "女王"}
     assert wv.cosine("男", "女") == pytest.approx(0.0)
 
 

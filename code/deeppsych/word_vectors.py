@@ -45,13 +45,13 @@ class WordVectors:
         return unit @ unit.T
 
 
-def most_similar(wv: WordVectors, word: str, topn: int = 5, exclude=()) -> list[tuple[str, float]]:
-    """コサイン類似度の高い順に topn 語 (word 自身と exclude は除く)。"""
-    return _nearest(wv, wv.unit[wv.vocab.index(word)], topn, {word, *exclude})
+def most_similar(wv: WordVectors, word: str, k: int = 5, exclude=()) -> list[tuple[str, float]]:
+    """コサイン類似度の高い順に k 語 (word 自身と exclude は除く)。"""
+    return _nearest(wv, wv.unit[wv.vocab.index(word)], k, {word, *exclude})
 
 
 def analogy(
-    wv: WordVectors, a: str, b: str, c: str, topn: int = 1, exclude_inputs: bool = True
+    wv: WordVectors, a: str, b: str, c: str, k: int = 1, exclude_inputs: bool = True
 ) -> list[tuple[str, float]]:
     """類推 a : b = c : ? を、b − a + c に最も近い語で答える (3CosAdd)。
 
@@ -60,16 +60,16 @@ def analogy(
     """
     query = wv.unit[wv.vocab.index(b)] - wv.unit[wv.vocab.index(a)] + wv.unit[wv.vocab.index(c)]
     exclude = {a, b, c} if exclude_inputs else set()
-    return _nearest(wv, query / np.linalg.norm(query), topn, exclude)
+    return _nearest(wv, query / np.linalg.norm(query), k, exclude)
 
 
-def _nearest(wv: WordVectors, query: np.ndarray, topn: int, exclude) -> list[tuple[str, float]]:
-    topn = positive_int(topn, "topn")
+def _nearest(wv: WordVectors, query: np.ndarray, k: int, exclude) -> list[tuple[str, float]]:
+    k = positive_int(k, "k")
     scores = wv.unit @ query
     for w in exclude:
         if w in wv.vocab:
             scores[wv.vocab.index(w)] = -np.inf
-    best = np.argsort(-scores, kind="stable")[:topn]
+    best = np.argsort(-scores, kind="stable")[:k]
     return [(wv.vocab.words[i], float(scores[i])) for i in best]
 
 
@@ -85,7 +85,7 @@ def analogy_accuracy(
     }
 
 
-def typical_contexts(wv: WordVectors, word: str, topn: int = 5) -> list[tuple[str, float]]:
+def typical_contexts(wv: WordVectors, word: str, k: int = 5) -> list[tuple[str, float]]:
     """word の周りに現れるとモデルが予測する語を、入力側と出力側のベクトルの内積 v_word · v'_c の
     大きい順に返す。負例サンプリングの最適解ではこの内積は (自己相互情報量 − log k) に近い
     (Levy & Goldberg, 2014)。入力側どうしの類似度が「同じ種類の語」を表すのに対し、
@@ -96,7 +96,7 @@ def typical_contexts(wv: WordVectors, word: str, topn: int = 5) -> list[tuple[st
             "この WordVectors には出力側のベクトルがありません (train で学習したものを使う)"
         )
     scores = wv.contexts @ wv.vectors[wv.vocab.index(word)]
-    best = np.argsort(-scores, kind="stable")[: positive_int(topn, "topn")]
+    best = np.argsort(-scores, kind="stable")[: positive_int(k, "k")]
     return [(wv.vocab.words[i], float(scores[i])) for i in best]
 
 
