@@ -457,3 +457,29 @@ def test_training_stays_on_the_cpu_even_when_cuda_is_reported(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     model, _ = cam.train_scene_cnn(epochs=1, scenes_per_epoch=16, batch_size=16)
     assert {p.device.type for p in model.parameters()} == {"cpu"}
+
+
+def test_pointing_game_shortcuts_agree_with_the_maps(model, scenes):
+    """CAM は特徴地図を 1 回、顕著性は地図を 1 回だけ計算するが、結果は地図から直接求めたものと同じ。"""
+    for method in ("cam", "saliency"):
+        result = cam.pointing_game(model, scenes, method)
+        for j in range(2):
+            maps = cam.class_maps(model, scenes.images, scenes.labels[:, j], method)
+            assert np.array_equal(result.peaks[:, j], cam.peak_locations(maps))
+
+
+def test_score_peaks_recounts_with_a_tolerance(model, scenes):
+    result = cam.pointing_game(model, scenes, "gradcam")
+    for tolerance in (0, 2, 4):
+        again = cam.score_peaks(result.peaks, scenes, tolerance)
+        direct = cam.pointing_game(model, scenes, "gradcam", tolerance=tolerance)
+        assert np.array_equal(again.outcome, direct.outcome)
+    assert cam.score_peaks(result.peaks, scenes, 4).accuracy >= result.accuracy
+    with pytest.raises(ValueError, match="peaks"):
+        cam.score_peaks(result.peaks[:3], scenes)
+    with pytest.raises(ValueError, match="peaks"):
+        cam.score_peaks(result.peaks.astype(float), scenes)
+    with pytest.raises(ValueError, match="tolerance"):
+        cam.score_peaks(result.peaks, scenes, -2)
+    with pytest.raises(TypeError, match="scenes"):
+        cam.score_peaks(result.peaks, scenes.images)

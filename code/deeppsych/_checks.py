@@ -164,3 +164,22 @@ def token_matrix(x, name: str) -> torch.Tensor:
     if x.dim() != 2 or x.numel() == 0:
         raise ValueError(f"{name} は空でない (B, L) の行列でなければなりません ({tuple(x.shape)})")
     return x
+
+
+def _type_name(cls) -> str:
+    module = cls.__module__.removeprefix("deeppsych.")
+    if module.startswith("torch.nn"):
+        module = "torch.nn"
+    elif module.startswith("torch."):
+        module = "torch"
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+def instance_of(value, cls, name: str):
+    """value が cls (型、または型の組) のインスタンスであることを確かめて、そのまま返す。"""
+    if not isinstance(value, cls):
+        expected = " か ".join(_type_name(c) for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise TypeError(
+            f"{name} は {expected} でなければなりません ({type(value).__name__} を受け取りました)"
+        )
+    return value

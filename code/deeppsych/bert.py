@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from . import training, transformer
-from ._checks import positive_int
+from ._checks import instance_of, positive_int
 from .text import Vocabulary, pad_batch, padding_mask
 
 PAD, CLS, SEP, MASK, UNK = "[PAD]", "[CLS]", "[SEP]", "[MASK]", "[UNK]"
@@ -92,8 +92,7 @@ def mask_tokens(tokens: torch.Tensor, vocab_size: int, n_special: int, generator
         raise TypeError("tokens は整数 (語の番号) の torch.Tensor でなければなりません")
     if tokens.numel() == 0:
         raise ValueError("tokens が空です")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError("generator は torch.Generator でなければなりません")
+    instance_of(generator, torch.Generator, "generator")
     if not 0 < p_choose < 1 or p_mask < 0 or p_random < 0 or p_mask + p_random > 1:
         raise ValueError("確率は 0 < p_choose < 1、p_mask + p_random ≤ 1 でなければなりません")
     if vocab_size <= n_special:
@@ -183,8 +182,7 @@ class BertClassifier(nn.Module):
 
     def __init__(self, bert: TinyBert, n_classes: int = 2, seed: int = 0):
         super().__init__()
-        if not isinstance(bert, TinyBert):
-            raise TypeError("bert は bert.TinyBert でなければなりません")
+        instance_of(bert, TinyBert, "bert")
         self.bert = bert
         n_classes = positive_int(n_classes, "n_classes", 2)
         with training.seeded(seed):
@@ -333,8 +331,7 @@ def unigram_baseline(vocab: Vocabulary, train_sentences, pairs, seed: int = 0) -
 @torch.no_grad()
 def fill_mask(model: TinyBert, words: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
     """[MASK] を 1 つ含む文を 1 文として入力し、その位置の予測の上位 k 語と確率を返す。"""
-    if not isinstance(model, TinyBert):
-        raise TypeError("model は bert.TinyBert でなければなりません")
+    instance_of(model, TinyBert, "model")
     if isinstance(words, str):
         raise TypeError(
             "words は語のリストでなければなりません (空白で区切った文字列なら .split() する)"
@@ -436,8 +433,7 @@ def fine_tune(model: BertClassifier, examples, steps: int = 100, batch_size: int
 @torch.no_grad()
 def classify(model: BertClassifier, sentences) -> np.ndarray:
     """各文の予測ラベル。"""
-    if not isinstance(model, BertClassifier):
-        raise TypeError("model は bert.BertClassifier でなければなりません")
+    instance_of(model, BertClassifier, "model")
     if isinstance(sentences, str) or len(sentences) == 0:
         raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
     model.eval()
@@ -448,8 +444,7 @@ def classify(model: BertClassifier, sentences) -> np.ndarray:
 @torch.no_grad()
 def sentence_vectors(model: TinyBert, sentences) -> torch.Tensor:
     """各文を 1 文として入力し、特殊記号を除く位置の最終の表現を平均した文ベクトル (文数, D)。"""
-    if not isinstance(model, TinyBert):
-        raise TypeError("model は bert.TinyBert でなければなりません")
+    instance_of(model, TinyBert, "model")
     if isinstance(sentences, str) or len(sentences) == 0:
         raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
     model.eval()

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import saliency, training
-from ._checks import as_float_tensor, check_seed, one_of, positive_int, positive_number
+from ._checks import as_float_tensor, check_seed, instance_of, one_of, positive_int, positive_number
 from .data import digit_scenes
 
 LAST_LAYER = "features.relu3"
@@ -86,8 +86,7 @@ class GapCNN(nn.Module):
 
 
 def _model(model) -> nn.Module:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model は torch.nn.Module でなければなりません ({type(model).__name__})")
+    instance_of(model, nn.Module, "model")
     if next(model.parameters(), None) is None:
         raise ValueError("model にパラメータがありません")
     return model
@@ -100,8 +99,7 @@ def layer_names(model: nn.Module) -> list[str]:
 
 
 def _layer(model: nn.Module, name: str) -> nn.Module:
-    if not isinstance(name, str):
-        raise TypeError(f"layer は層の名前 (文字列) です ({name!r})")
+    instance_of(name, str, "layer")  # 層の名前
     modules = dict(model.named_modules())
     if name not in modules or name == "":
         raise ValueError(f"層 {name!r} はありません。使える層: {layer_names(model)}")
@@ -115,8 +113,7 @@ def _device(model: nn.Module) -> torch.device:
 def _images(model: nn.Module, images) -> torch.Tensor:
     """(N, C, H, W) または 1 枚の (C, H, W) の画像を、モデルの装置の float テンソルにする。"""
     _model(model)
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"images は torch.Tensor でなければなりません ({type(images).__name__})")
+    instance_of(images, torch.Tensor, "images")
     first = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
     channels = first.in_channels if first is not None else "チャンネル数"
     expected = f"images は (枚数, {channels}, 高さ, 幅) の形でなければなりません"
@@ -214,8 +211,7 @@ def grad_cam(
     α_k^c = (1/Z) Σ_{i,j} ∂y^c/∂A^k_{ij} (勾配の空間平均、Z = h w)、L^c = ReLU(Σ_k α_k^c A^k)。
     ``relu=False`` なら ReLU の前の線形結合 Σ_k α_k^c A^k を返す。
     """
-    if not isinstance(relu, bool):
-        raise TypeError(f"relu は True か False です ({relu!r})")
+    instance_of(relu, bool, "relu")
     activation, gradient = activations_and_gradients(model, images, target_class, layer)
     alpha = gradient.mean(dim=(2, 3))  # (N, K)
     combination = torch.einsum("nk,nkhw->nhw", alpha, activation)
@@ -392,8 +388,7 @@ def bottom_up_saliency(images) -> torch.Tensor:
 
     クラスを知らない (どの数字を探すかに関係なく同じ地図になる)。(N, H, W) を返す。
     """
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"images は torch.Tensor でなければなりません ({type(images).__name__})")
+    instance_of(images, torch.Tensor, "images")
     if images.dim() != 4 or images.shape[1] != 1:
         raise ValueError(
             f"images は (枚数, 1, 高さ, 幅) の灰色の画像のテンソルです (形 {tuple(images.shape)})"
@@ -421,6 +416,11 @@ def multilabel_loss(model: nn.Module, images, targets) -> torch.Tensor:
     if ((targets < 0) | (targets > 1)).any():
         raise ValueError("targets は 0 以上 1 以下の値 (多ラベルの正解) でなければなりません")
     return F.binary_cross_entropy_with_logits(logits, targets)
+
+
+def _training_loss(model: nn.Module, images: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """学習の内側で使う損失 (場面は make_scenes が作ったものなので、バッチごとの検査を省く)。"""
+    return F.binary_cross_entropy_with_logits(model(images), targets)
 
 
 def train_scene_cnn(
@@ -452,7 +452,7 @@ def train_scene_cnn(
                 scenes.targets[start : start + batch_size],
             )
 
-    history = training.train(model, batches, multilabel_loss, epochs=epochs, lr=lr)
+    history = training.train(model, batches, _training_loss, epochs=epochs, lr=lr)
     return model, history
 
 
@@ -478,10 +478,7 @@ def peak_locations(maps) -> np.ndarray:
 
 
 def _scenes(scenes) -> digit_scenes.DigitScenes:
-    if not isinstance(scenes, digit_scenes.DigitScenes):
-        raise TypeError(
-            f"scenes は digit_scenes.make_scenes が返す DigitScenes です ({type(scenes).__name__})"
-        )
+    instance_of(scenes, digit_scenes.DigitScenes, "scenes")
     if len(scenes) == 0:
         raise ValueError("scenes が空です: 場面が 1 つ以上必要です")
     return scenes
@@ -531,6 +528,28 @@ def class_maps(model: nn.Module, images, target_class, method: str, layer: str =
     return upsample(maps, tuple(x.shape[-2:]))
 
 
+def score_peaks(peaks, scenes: digit_scenes.DigitScenes, tolerance: int = 0) -> PointingResult:
+    """地図の最大点 ``peaks`` (N, 2, 2) を、場面の正解の枠 (``tolerance`` 画素だけ広げたもの) と照らす。
+
+    ``pointing_game`` の結果の ``peaks`` を渡せば、地図を計算し直さずに許容幅だけを変えて数え直せる。
+    """
+    _scenes(scenes)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
+        raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
+    peaks = np.asarray(peaks)
+    if peaks.shape != (len(scenes), 2, 2) or not np.issubdtype(peaks.dtype, np.integer):
+        raise ValueError(
+            f"peaks は (場面の数 {len(scenes)}, 2, 2) の整数の配列です (形 {peaks.shape}, dtype {peaks.dtype})"
+        )
+    outcome = np.full((len(scenes), 2), 2, dtype=np.int64)
+    for j in range(2):
+        on_other = _inside(peaks[:, j], scenes.boxes[:, 1 - j], tolerance)
+        on_own = _inside(peaks[:, j], scenes.boxes[:, j], tolerance)
+        outcome[on_other, j] = 1
+        outcome[on_own, j] = 0
+    return PointingResult(peaks.astype(np.int64), outcome)
+
+
 def pointing_game(
     model: nn.Module,
     scenes: digit_scenes.DigitScenes,
@@ -541,17 +560,26 @@ def pointing_game(
     """ポインティングゲーム (Zhang et al. 2018): 場面の 2 つの数字それぞれについて、そのクラスの地図の
     最大点が、その数字の正解の枠 (``tolerance`` 画素だけ広げたもの) に入れば当たり。"""
     _scenes(scenes)
-    one_of(method, METHODS, "method")
-    tolerance = positive_int(tolerance, "tolerance", minimum=0)  # 画素
+    if method not in METHODS:
+        raise ValueError(f"method は {METHODS} のいずれかです ({method!r})")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
+        raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
     n = len(scenes)
     peaks = np.zeros((n, 2, 2), dtype=np.int64)
-    outcome = np.full((n, 2), 2, dtype=np.int64)
-    for j in range(2):
-        with training.single_thread():
-            maps = class_maps(model, scenes.images, scenes.labels[:, j], method, layer)
-        peaks[:, j] = peak_locations(maps)
-        on_other = _inside(peaks[:, j], scenes.boxes[:, 1 - j], tolerance)
-        on_own = _inside(peaks[:, j], scenes.boxes[:, j], tolerance)
-        outcome[on_other, j] = 1
-        outcome[on_own, j] = 0
-    return PointingResult(peaks, outcome)
+    with training.single_thread():
+        if method == "cam":  # 特徴地図は 2 つのクラスで共通なので 1 回だけ計算する
+            features, fc = _gap_linear(model)
+            x = _images(model, scenes.images)
+            with torch.no_grad():
+                maps = features(x)
+                for j in range(2):
+                    classes = _classes(scenes.labels[:, j], n, fc.out_features).to(x.device)
+                    heat = torch.einsum("nk,nkhw->nhw", fc.weight[classes], maps).cpu()
+                    peaks[:, j] = peak_locations(upsample(heat, tuple(x.shape[-2:])))
+        elif method == "saliency":  # クラスを使わないので 1 回で足りる
+            peaks[:, 0] = peaks[:, 1] = peak_locations(class_maps(model, scenes.images, 0, method))
+        else:
+            for j in range(2):
+                maps = class_maps(model, scenes.images, scenes.labels[:, j], method, layer)
+                peaks[:, j] = peak_locations(maps)
+    return score_peaks(peaks, scenes, tolerance)

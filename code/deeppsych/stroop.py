@@ -26,6 +26,7 @@ from . import training
 from ._checks import (
     as_float_tensor,
     check_seed,
+    instance_of,
     integer,
     nonnegative_number,
     one_of,
@@ -370,15 +371,11 @@ class StroopTrials:
 
 
 def _check_weights(weights):
-    if not isinstance(weights, StroopWeights):
-        raise TypeError(f"weights は StroopWeights でなければなりません ({type(weights).__name__})")
+    instance_of(weights, StroopWeights, "weights")
 
 
 def _check_params(params):
-    if not isinstance(params, DynamicsParameters):
-        raise TypeError(
-            f"params は DynamicsParameters でなければなりません ({type(params).__name__})"
-        )
+    instance_of(params, DynamicsParameters, "params")
 
 
 def _check_trial_types(trial_types):
@@ -486,8 +483,7 @@ def soa_experiment(weights, fit: RTFit, soa_ms=range(-400, 401, 100), n_trials=3
     SOA は回帰の傾き (ms/サイクル) でサイクルに直す。反応時間は標的の出現から数える。
     """
     _check_weights(weights)
-    if not isinstance(fit, RTFit):
-        raise TypeError(f"fit は fit_to_human の返す RTFit です ({type(fit).__name__})")
+    instance_of(fit, RTFit, "fit")
     soa_ms = as_float_tensor(list(soa_ms), "soa_ms").double().numpy()
     if soa_ms.ndim != 1:
         raise ValueError("soa_ms は 1 つ以上の値の 1 次元の並びです")

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from . import activations, seq2seq, training
-from ._checks import as_float_tensor, integer, positive_int
+from ._checks import as_float_tensor, instance_of, integer, positive_int
 from .text import BOS, Vocabulary, pad_batch, padding_mask, shift_right
 
 
@@ -146,8 +146,7 @@ def as_torch_multihead(attention: MultiHeadAttention) -> nn.MultiheadAttention:
 
     torch 側では、マスクは「True = 注意しない」、重みは ``average_attn_weights=False`` で頭ごとになる。
     """
-    if not isinstance(attention, MultiHeadAttention):
-        raise TypeError("attention は transformer.MultiHeadAttention でなければなりません")
+    instance_of(attention, MultiHeadAttention, "attention")
     weight = attention.q_proj.weight
     d_model = weight.shape[0]
     reference = nn.MultiheadAttention(
@@ -365,8 +364,7 @@ def attention_maps(model: Transformer, source, target) -> AttentionMaps:
 
     復号化器の入力は shift_right(target + <eos>) なので、行は target の各記号と <eos> を出す時刻に対応する。
     """
-    if not isinstance(model, Transformer):
-        raise TypeError("model は transformer.Transformer でなければなりません")
+    instance_of(model, Transformer, "model")
     if len(source) == 0 or len(target) == 0:
         raise ValueError("source と target は空でない記号列でなければなりません")
     model.eval()
@@ -383,6 +381,5 @@ def attention_maps(model: Transformer, source, target) -> AttentionMaps:
 
 def parameter_count(model: nn.Module) -> int:
     """学習されるパラメータの個数。"""
-    if not isinstance(model, nn.Module):
-        raise TypeError("model は torch.nn.Module でなければなりません")
+    instance_of(model, nn.Module, "model")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

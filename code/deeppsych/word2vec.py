@@ -19,7 +19,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import training
-from ._checks import as_sentences, one_of, positive_int, positive_number
+from ._checks import as_sentences, instance_of, one_of, positive_int, positive_number
 from .text import Vocabulary, tokenize  # noqa: F401  (book/03_word2vec.md は word2vec.tokenize と呼ぶ)
 from .training import resolve_device, seeded
 from .word_vectors import (  # noqa: F401  (学習したベクトルの調べ方。章は word2vec.analogy などと呼ぶ)
@@ -95,8 +95,7 @@ def noise_distribution(counts, power: float = 0.75) -> torch.Tensor:
 
 def sample_negatives(noise: torch.Tensor, shape, generator: torch.Generator) -> torch.Tensor:
     """雑音分布から単語番号を復元抽出する (形 shape)。"""
-    if not isinstance(generator, torch.Generator):
-        raise TypeError("generator には torch.Generator を渡してください (再現性のため)")
+    instance_of(generator, torch.Generator, "generator")
     n = int(np.prod(shape))
     return torch.multinomial(noise.float(), n, replacement=True, generator=generator).view(*shape)
 
