@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from . import activations, seq2seq, training
-from ._checks import as_float_tensor, instance_of, integer, positive_int
+from ._checks import as_float_tensor, instance_of, integer, positive_int, token_matrix
 from .text import BOS, Vocabulary, pad_batch, padding_mask, shift_right
 
 
@@ -40,23 +40,6 @@ def _features(x, name: str, d_model: int) -> torch.Tensor:
         raise ValueError(
             f"{name} は (バッチ, 長さ, d_model={d_model}) の形でなければなりません "
             f"(形 {tuple(x.shape)} を受け取りました)"
-        )
-    return x
-
-
-def _tokens(x, name: str) -> torch.Tensor:
-    """(B, L) の整数の記号番号の行列であることを確かめる。"""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(
-            f"{name} は torch.Tensor でなければなりません ({type(x).__name__} を受け取りました)"
-        )
-    if x.dtype not in (torch.int64, torch.int32):
-        raise TypeError(
-            f"{name} は整数 (記号の番号) のテンソルでなければなりません (dtype={x.dtype})"
-        )
-    if x.dim() != 2 or x.numel() == 0:
-        raise ValueError(
-            f"{name} は空でない (B, L) の行列でなければなりません (形 {tuple(x.shape)})"
         )
     return x
 
@@ -292,7 +275,7 @@ class Transformer(nn.Module):
 
     def encode(self, src, lengths):
         """符号化器: (記憶 (B, S, D), パディングのマスク, 層ごとの自己注意の重み)。"""
-        _tokens(src, "src")
+        token_matrix(src, "src")
         if not isinstance(lengths, torch.Tensor) or lengths.shape != (src.shape[0],):
             raise ValueError(
                 f"lengths は src の行の数 ({src.shape[0]}) の長さの 1 次元テンソルです"
@@ -319,7 +302,7 @@ class Transformer(nn.Module):
 
     def forward(self, src, lengths, tgt):
         """教師強制: 復号化器の入力は shift_right(tgt)。位置 t の得点は正解の t 番目以降を見ない。"""
-        _tokens(tgt, "tgt")
+        token_matrix(tgt, "tgt")
         if tgt.shape[0] != src.shape[0]:
             raise ValueError(f"src と tgt の行の数が違います ({src.shape[0]} と {tgt.shape[0]})")
         if (tgt >= len(self.tgt_vocab)).any() or (tgt < 0).any():
