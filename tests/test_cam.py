@@ -111,7 +111,8 @@ def test_cam_equals_torchcam_cam(model, scenes):
 def test_hooks_are_removed_and_each_image_gets_its_own_map(model, scenes):
     before = _hook_count(model)
     batch = cam.grad_cam(model, scenes.images, 4, "features.relu2")
-    for i in range(3):  # 講義のノートブックはここで 1 枚目の特徴を使い続けた
+    # よくある誤り (docs/common_mistakes.md の 20): フックを外さず 1 枚目の特徴を使い続ける
+    for i in range(3):
         single = cam.grad_cam(model, scenes.images[i : i + 1], 4, "features.relu2")
         assert torch.allclose(single[0], batch[i], atol=1e-6)
     assert not torch.allclose(batch[0], batch[1])

@@ -64,6 +64,6 @@ VISUALISATION_NAMES = tuple(CLASS_DISCRIMINATION_PERCENT)
 LABELS = {
     "deconvolution": "Deconvolution",
     "deconvolution_gradcam": "Deconvolution Grad-CAM",
-    "guided_backprop": "Guided Backprop",
+    "guided_backprop": "Guided Backpropagation",
     "guided_gradcam": "Guided Grad-CAM",
 }
