@@ -560,8 +560,7 @@ def pointing_game(
     """ポインティングゲーム (Zhang et al. 2018): 場面の 2 つの数字それぞれについて、そのクラスの地図の
     最大点が、その数字の正解の枠 (``tolerance`` 画素だけ広げたもの) に入れば当たり。"""
     _scenes(scenes)
-    if method not in METHODS:
-        raise ValueError(f"method は {METHODS} のいずれかです ({method!r})")
+    one_of(method, METHODS, "method")
     if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
         raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
     n = len(scenes)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from ._checks import as_float_tensor, positive_int
+from ._checks import as_float_tensor, one_of, positive_int
 
 EMBEDDING_MODELS = ("use", "e5")
 
@@ -205,8 +205,7 @@ def embed(texts: Sequence[str], model: str = "use") -> torch.Tensor:
     どちらもモデルの重みはパッケージに同梱されていて、実行時には何もダウンロードしない。
     一度埋め込んだ文字列は覚えておき、2 回目からは計算しない (結果は同じ)。
     """
-    if model not in EMBEDDING_MODELS:
-        raise ValueError(f"model は {EMBEDDING_MODELS} のどれかでなければなりません ({model!r})")
+    one_of(model, EMBEDDING_MODELS, "model")
     if isinstance(texts, str):
         raise TypeError("texts は文字列のリストでなければなりません (1 つの文字列を受け取りました)")
     texts = list(texts)
