@@ -140,3 +140,22 @@ def test_reading_the_data_does_not_import_the_ogura_package():
         "assert 'ogura' not in sys.modules and 'pkg_resources' not in sys.modules"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: H.ideal_recall("あきのた", 1),
+        lambda: H.ideal_recall([], 1),
+        lambda: H.ideal_recall(["あき", ""], 1),
+        lambda: H.ideal_recall(["あき", "あさ"], 0),
+        lambda: H.by_offset([[np.nan, 1.0]], [1, 2], [0]),
+        lambda: H.by_offset([[1.0, 1.0]], [1.5, 2], [0]),
+        lambda: H.by_offset([[1.0, 1.0]], [1, 2], []),
+        lambda: H.by_offset([[1.0, 1.0]], [1, 2, 3], [0]),
+        lambda: H.poem_pairs(prefix=0),
+    ],
+)
+def test_bad_input_is_rejected(call):
+    with pytest.raises((ValueError, TypeError)):
+        call()

@@ -217,7 +217,13 @@ def ideal_recall(readings, k: int) -> np.ndarray:
     コホートモデル (Marslen-Wilson & Welsh 1978) の候補の集まりと同じ考え方で、
     k が決まり字の長さに達すると 1 になる。
     """
+    if isinstance(readings, str):
+        raise TypeError(
+            "readings は読み (文字列) のリストでなければなりません (1 つの文字列ではなく)"
+        )
     readings = list(readings)
+    if not readings or not all(isinstance(r, str) and r for r in readings):
+        raise ValueError("readings は空でない文字列の、空でないリストでなければなりません")
     k = positive_int(k, "k")
     prefixes = [r[:k] for r in readings]
     return np.array([1.0 / sum(o.startswith(p) for o in readings) for p in prefixes])
@@ -231,6 +237,15 @@ def by_offset(values, kimariji_lengths, offsets) -> np.ndarray:
     """
     values = np.asarray(values, dtype=float)
     lengths = np.asarray(kimariji_lengths)
+    if np.isnan(values).any():
+        raise ValueError("values に NaN が含まれています")
+    if lengths.size == 0 or not np.issubdtype(lengths.dtype, np.integer) or (lengths < 1).any():
+        raise ValueError(
+            "kimariji_lengths は 1 以上の整数 (決まり字の長さ) の空でない配列でなければなりません"
+        )
+    offsets = np.asarray(offsets)
+    if offsets.size == 0 or not np.issubdtype(offsets.dtype, np.integer):
+        raise ValueError("offsets は整数の空でない配列でなければなりません")
     if values.ndim != 2 or values.shape[1] != len(lengths):
         raise ValueError(
             "values は (k の数, 歌の数) で、kimariji_lengths と歌の数が合う必要があります"
