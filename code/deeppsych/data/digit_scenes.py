@@ -95,10 +95,29 @@ def upscale(digit: np.ndarray, scale: int) -> np.ndarray:
     return np.clip(big, 0.0, 1.0)
 
 
-def _place_two(rng: np.random.Generator, canvas: int, size: int, gap: int) -> np.ndarray:
-    """canvas×canvas の画面に、1 辺 size の重ならない升目を 2 つ無作為に置く。"""
+@lru_cache(maxsize=8)
+def _all_boxes(canvas: int, size: int) -> np.ndarray:
+    """canvas×canvas の画面に置ける、1 辺 size の升目すべて (行の始め, 列の始め, 行の終わり, 列の終わり)。"""
     corners = np.stack(np.indices((canvas - size + 1,) * 2), axis=-1).reshape(-1, 2)
     boxes = np.concatenate([corners, corners + size], axis=1)
+    boxes.setflags(write=False)
+    return boxes
+
+
+@lru_cache(maxsize=4)
+def _scaled_pool(split: str, scale: int) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """``split`` の数字を ``scale`` 倍に拡大したもの、load_digits での番号、クラスごとの添字 (学習の各エポックで使い回す)。"""
+    pool_images, pool_labels, pool_index = digit_pool(split)
+    big = np.stack([upscale(d, scale) for d in pool_images])
+    by_class = tuple(np.flatnonzero(pool_labels == k) for k in range(N_CLASSES))
+    for array in (big, pool_index, *by_class):
+        array.setflags(write=False)
+    return big, pool_index, by_class
+
+
+def _place_two(rng: np.random.Generator, canvas: int, size: int, gap: int) -> np.ndarray:
+    """canvas×canvas の画面に、1 辺 size の重ならない升目を 2 つ無作為に置く。"""
+    boxes = _all_boxes(canvas, size)
     while True:  # 1 つ目が中央にあって 2 つ目の置き場がないときは、1 つ目を選び直す
         box_a = boxes[rng.integers(len(boxes))]
         apart = (
@@ -136,9 +155,9 @@ def make_scenes(
             f"canvas ({canvas}) は 2 つの数字 (1 辺 {size}) を間 {gap} で並べられる大きさ "
             f"{2 * size + gap} 以上でなければなりません"
         )
-    pool_images, pool_labels, pool_index = digit_pool(split)
-    pool_images = np.stack([upscale(d, scale) for d in pool_images])
-    by_class = [np.flatnonzero(pool_labels == k) for k in range(N_CLASSES)]
+    if split not in SPLITS:
+        raise ValueError(f"split は {SPLITS} のいずれかです ({split!r})")
+    pool_images, pool_index, by_class = _scaled_pool(split, scale)
     rng = np.random.default_rng(seed)
     images = np.zeros((n_scenes, 1, canvas, canvas), dtype=np.float32)
     labels = np.zeros((n_scenes, 2), dtype=np.int64)
