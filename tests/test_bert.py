@@ -7,6 +7,7 @@ import torch
 from deeppsych import bert as B
 from deeppsych import similarity
 from deeppsych.data import planted_corpus, scene_captions
+from deeppsych.data import sentence_tasks as T
 
 
 @pytest.fixture(scope="module")
@@ -103,23 +104,23 @@ def test_mlm_loss_uses_only_chosen_positions(vocab):
 
 
 def test_next_sentence_pairs_share_topics(corpus):
-    topics = B.planted_topics(corpus)
-    pairs = B.sentence_pairs(corpus.sentences, topics, 400, seed=0)
+    topics = T.planted_topics(corpus)
+    pairs = T.sentence_pairs(corpus.sentences, topics, 400, seed=0)
     labels = [y for _, _, y in pairs]
     assert sum(labels) == 200
     for a, b, y in pairs:
-        assert (B.topic_of(a, topics) == B.topic_of(b, topics)) == (y == 1)
+        assert (T.topic_of(a, topics) == T.topic_of(b, topics)) == (y == 1)
         assert a is not b
     assert topics["パリ"] == topics["フランス"] == "国"
     assert topics["犬"] == "動物" and topics["女王"] == "人"
     with pytest.raises(ValueError):
-        B.sentence_pairs([["犬", "。"]], topics, 4)
+        T.sentence_pairs([["犬", "。"]], topics, 4)
 
 
 def test_reduced_pretraining_beats_the_unigram_baseline(corpus, vocab):
-    topics = B.planted_topics(corpus)
-    train = B.sentence_pairs(corpus.sentences[:2500], topics, 2000, seed=0)
-    test = B.sentence_pairs(corpus.sentences[2500:], topics, 200, seed=1)
+    topics = T.planted_topics(corpus)
+    train = T.sentence_pairs(corpus.sentences[:2500], topics, 2000, seed=0)
+    test = T.sentence_pairs(corpus.sentences[2500:], topics, 200, seed=1)
     model = B.build_model(vocab, d_model=64, n_heads=4, n_layers=1, d_ff=128, seed=0)
     before = B.evaluate_pretraining(model, test)
     history = B.pretrain(model, train, steps=200, batch_size=64, lr=5e-3, seed=0)
@@ -138,14 +139,14 @@ def test_scrambled_sentences_keep_words_and_change_order():
     rng = np.random.default_rng(0)
     sentence = ["私", "は", "犬", "を", "飼う", "。"]
     for _ in range(20):
-        s = B.scrambled(sentence, rng)
+        s = T.scrambled(sentence, rng)
         assert s[-1] == "。" and sorted(s) == sorted(sentence) and s != sentence
     with pytest.raises(ValueError):
-        B.scrambled(["犬", "。"], rng)
+        T.scrambled(["犬", "。"], rng)
 
 
 def test_acceptability_data_and_fine_tuning(corpus, vocab):
-    data = B.acceptability_data(corpus.sentences, 40, seed=0)
+    data = T.acceptability_data(corpus.sentences, 40, seed=0)
     assert sum(y for _, y in data) == 20
     clf = B.BertClassifier(B.build_model(vocab, d_model=16, n_heads=2, n_layers=1, d_ff=32))
     losses = B.fine_tune(clf, data, steps=80, batch_size=40, lr=5e-3, seed=0)
@@ -175,12 +176,12 @@ def test_sentence_vectors_and_neighbour_rates(vocab):
 
 def test_unseen_sentences_share_no_sentence_with_what_the_model_read():
     a, b, c = ["犬", "が", "走る", "。"], ["猫", "が", "寝る", "。"], ["馬", "が", "いる", "。"]
-    assert B.unseen_sentences([a, b, a, c], [b]) == [a, c]  # 既読の b と重複した a を除く
-    assert B.unseen_sentences([a, b], [a], [b]) == []
+    assert T.unseen_sentences([a, b, a, c], [b]) == [a, c]  # 既読の b と重複した a を除く
+    assert T.unseen_sentences([a, b], [a], [b]) == []
     with pytest.raises(ValueError):
-        B.unseen_sentences([])
+        T.unseen_sentences([])
     with pytest.raises(ValueError):
-        B.unseen_sentences([a, []], [b])
+        T.unseen_sentences([a, []], [b])
 
 
 def test_the_chapters_acceptability_test_set_is_disjoint_from_pretraining_and_fine_tuning():
@@ -188,9 +189,9 @@ def test_the_chapters_acceptability_test_set_is_disjoint_from_pretraining_and_fi
     pretraining = planted_corpus.generate(12000, seed=0).sentences
     fresh = planted_corpus.generate(4000, seed=7).sentences
     pool = fresh[:1000]
-    heldout = B.unseen_sentences(fresh[1000:], pretraining, pool)
+    heldout = T.unseen_sentences(fresh[1000:], pretraining, pool)
     seen = {tuple(s) for s in pretraining} | {tuple(s) for s in pool}
-    test = B.acceptability_data(heldout, 400, seed=2)
+    test = T.acceptability_data(heldout, 400, seed=2)
     grammatical = [tuple(s) for s, y in test if y == 1]
     assert len(grammatical) == 200 and not set(grammatical) & seen
     # 別の種で生成しただけでは大半が重なる (これを除くのが unseen_sentences の役目)
@@ -225,8 +226,8 @@ def tiny(vocab):
         (lambda v, m: B.classify(m, [["犬"]]), TypeError),
         (lambda v, m: B.sentence_vectors(m, []), ValueError),
         (lambda v, m: B.BertClassifier(torch.nn.Linear(2, 2)), TypeError),
-        (lambda v, m: B.scrambled([], np.random.default_rng(0)), ValueError),
-        (lambda v, m: B.acceptability_data([["犬", "が", "走る", "。"]] * 3, 10), ValueError),
+        (lambda v, m: T.scrambled([], np.random.default_rng(0)), ValueError),
+        (lambda v, m: T.acceptability_data([["犬", "が", "走る", "。"]] * 3, 10), ValueError),
     ],
 )
 def test_bad_input_is_rejected_with_a_clear_error(vocab, tiny, call, error):
