@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from deeppsych import stroop as S
+from deeppsych import stroop_experiments as SE
 
 CN, WR = S.TASKS
 
@@ -154,23 +155,23 @@ def test_errors_are_rare_in_every_condition(trials):
 
 
 def test_model_rts_correlate_with_human_means(trials):
-    fit = S.fit_to_human(trials.mean_rt())
+    fit = SE.fit_to_human(trials.mean_rt())
     # sweep seeds 0-2 × {native, default}: r 0.9962–0.9992, max |model − human| 7.8–19.1 ms;
     # thresholds r ≥ 0.98 (margin 0.016), 40 ms (margin 21 ms)
     assert fit.r >= 0.98
     assert fit.slope > 0
-    assert np.abs(fit.predicted_ms - S.human_rt()).max() < 40
+    assert np.abs(fit.predicted_ms - SE.human_rt()).max() < 40
 
 
 def test_figure3_weights_also_fit_human_means():
-    fit = S.fit_to_human(S.simulate(S.figure3_weights(), n_trials=500, seed=1).mean_rt())
+    fit = SE.fit_to_human(S.simulate(S.figure3_weights(), n_trials=500, seed=1).mean_rt())
     # sweep seeds 0-2 × {native, default} (simulation seed 1-3): r 0.9928–0.9985; threshold 0.98 (margin 0.013)
     assert fit.r >= 0.98
 
 
 def test_fit_to_human_recovers_an_exact_line():
     cycles = np.array([20.0, 30, 15, 10, 12, 11])
-    fit = S.fit_to_human(cycles, 100 + 12 * cycles)
+    fit = SE.fit_to_human(cycles, 100 + 12 * cycles)
     assert fit.slope == pytest.approx(12) and fit.intercept == pytest.approx(100)
     assert fit.r == pytest.approx(1.0)
 
@@ -186,7 +187,7 @@ def test_equal_training_makes_interference_similar(trials):
 
 
 def test_reversed_training_reverses_the_asymmetry():
-    out = S.interference_by_training([(1, 10), (10, 1)], n_trials=400)
+    out = SE.interference_by_training([(1, 10), (10, 1)], n_trials=400)
     # sweep seeds 0-2 × {native, default}: the weak task's interference is ≥ 8× the other's, or the other's is ≤ 0
     assert out[0, 0] > 3 * out[0, 1]  # 語を多く練習: 色の命名が干渉を受ける
     assert out[1, 1] > 3 * out[1, 0]  # 色を多く練習: 語の読みが干渉を受ける
@@ -209,8 +210,8 @@ def test_trace_records_one_trial_until_threshold(trained):
 
 # ---------------------------------------------------------------- SOA
 def test_soa_late_word_interferes_less_and_word_reading_stays_flat(trials):
-    fit = S.fit_to_human(trials.mean_rt())
-    soa = S.soa_experiment(S.train_network().weights, fit, soa_ms=[0, 400], n_trials=300)
+    fit = SE.fit_to_human(trials.mean_rt())
+    soa = SE.soa_experiment(S.train_network().weights, fit, soa_ms=[0, 400], n_trials=300)
     cn, wr = soa.effect(CN), soa.effect(WR)
     # sweep seeds 0-2 × {native, default}: cn[0] 131–243 ms (threshold 100), cn[1]/cn[0] −0.08–0.16 (threshold 0.5),
     # max |wr| / cn[0] 0.018–0.16 (threshold 0.3)
@@ -251,7 +252,7 @@ def test_other_bad_inputs_are_rejected(trained):
     with pytest.raises(ValueError, match="condition"):
         S.stimulus(CN, "neutral")
     with pytest.raises(ValueError, match="同じ長さ"):
-        S.fit_to_human([1.0, 2.0, 3.0], [1.0, 2.0])
+        SE.fit_to_human([1.0, 2.0, 3.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="word_frequency"):
         S.training_patterns(word_frequency=0)
 
@@ -273,7 +274,7 @@ def test_simulation_runs_on_gpu(trained):
 # ---------------------------------------------------------------- 誤った入力 (issue 13.5)
 _W = S.figure3_weights()
 _X = torch.tensor([1.0, 0.0])
-_FIT = S.RTFit(20.0, 100.0, 0.99, np.zeros(6))
+_FIT = SE.RTFit(20.0, 100.0, 0.99, np.zeros(6))
 _NAN = torch.tensor([float("nan"), 0.0])
 _PARAMS = S.DynamicsParameters()
 
@@ -354,32 +355,32 @@ BAD_CALLS = {
         "response",
     ),
     "fit NaN cycles": (
-        lambda: S.fit_to_human([1.0, np.nan, 3, 4, 5, 6]),
+        lambda: SE.fit_to_human([1.0, np.nan, 3, 4, 5, 6]),
         ValueError,
         "model_cycles.*NaN",
     ),
     "fit inf human": (
-        lambda: S.fit_to_human([1.0, 2, 3], [1.0, np.inf, 2]),
+        lambda: SE.fit_to_human([1.0, 2, 3], [1.0, np.inf, 2]),
         ValueError,
         "human_ms.*inf",
     ),
-    "fit strings": (lambda: S.fit_to_human(["a", "b", "c"]), TypeError, "model_cycles"),
-    "fit empty": (lambda: S.fit_to_human([]), ValueError, "model_cycles.*空"),
-    "fit short": (lambda: S.fit_to_human([1.0, 2.0], [3.0, 4.0]), ValueError, "3 以上"),
-    "human_rt type": (lambda: S.human_rt([(CN, "neutral")]), ValueError, "condition"),
-    "human_rt empty": (lambda: S.human_rt([]), ValueError, "trial_types"),
-    "soa fit": (lambda: S.soa_experiment(_W, {"slope": 20}), TypeError, "fit"),
-    "soa NaN": (lambda: S.soa_experiment(_W, _FIT, soa_ms=[0, np.nan]), ValueError, "soa_ms"),
-    "soa empty": (lambda: S.soa_experiment(_W, _FIT, soa_ms=[]), ValueError, "soa_ms"),
-    "soa weights": (lambda: S.soa_experiment(None, _FIT), TypeError, "StroopWeights"),
-    "training pairs empty": (lambda: S.interference_by_training([]), ValueError, "frequencies"),
-    "training pair size": (lambda: S.interference_by_training([(1,)]), ValueError, "frequencies"),
-    "training pair zero": (lambda: S.interference_by_training([(0, 1)]), ValueError, "頻度"),
-    "training not pairs": (lambda: S.interference_by_training(5), TypeError, "frequencies"),
-    "margins task": (lambda: S.equilibrium_margins(_W, "shape naming"), ValueError, "task"),
-    "margins weights": (lambda: S.equilibrium_margins(1.0), TypeError, "StroopWeights"),
-    "conflict condition": (lambda: S.conflict_index(_W, condition="x"), ValueError, "condition"),
-    "conflict trials": (lambda: S.conflict_index(_W, n_trials=0), ValueError, "n_trials"),
+    "fit strings": (lambda: SE.fit_to_human(["a", "b", "c"]), TypeError, "model_cycles"),
+    "fit empty": (lambda: SE.fit_to_human([]), ValueError, "model_cycles.*空"),
+    "fit short": (lambda: SE.fit_to_human([1.0, 2.0], [3.0, 4.0]), ValueError, "3 以上"),
+    "human_rt type": (lambda: SE.human_rt([(CN, "neutral")]), ValueError, "condition"),
+    "human_rt empty": (lambda: SE.human_rt([]), ValueError, "trial_types"),
+    "soa fit": (lambda: SE.soa_experiment(_W, {"slope": 20}), TypeError, "fit"),
+    "soa NaN": (lambda: SE.soa_experiment(_W, _FIT, soa_ms=[0, np.nan]), ValueError, "soa_ms"),
+    "soa empty": (lambda: SE.soa_experiment(_W, _FIT, soa_ms=[]), ValueError, "soa_ms"),
+    "soa weights": (lambda: SE.soa_experiment(None, _FIT), TypeError, "StroopWeights"),
+    "training pairs empty": (lambda: SE.interference_by_training([]), ValueError, "frequencies"),
+    "training pair size": (lambda: SE.interference_by_training([(1,)]), ValueError, "frequencies"),
+    "training pair zero": (lambda: SE.interference_by_training([(0, 1)]), ValueError, "頻度"),
+    "training not pairs": (lambda: SE.interference_by_training(5), TypeError, "frequencies"),
+    "margins task": (lambda: SE.equilibrium_margins(_W, "shape naming"), ValueError, "task"),
+    "margins weights": (lambda: SE.equilibrium_margins(1.0), TypeError, "StroopWeights"),
+    "conflict condition": (lambda: SE.conflict_index(_W, condition="x"), ValueError, "condition"),
+    "conflict trials": (lambda: SE.conflict_index(_W, n_trials=0), ValueError, "n_trials"),
     "task strength nan": (lambda: _W.with_task_strength(float("nan")), ValueError, "strength"),
     "task strength negative": (lambda: _W.with_task_strength(-1.0), ValueError, "strength"),
 }
@@ -399,7 +400,7 @@ def test_trials_reject_an_unknown_condition(trials):
 
 # ---------------------------------------------------------------- 本文の説明と操作
 def test_equilibrium_margins_show_both_sources_of_the_asymmetry(trained):
-    m = S.equilibrium_margins(trained.weights)
+    m = SE.equilibrium_margins(trained.weights)
     assert m["congruent"] > m["control"] > m["conflict"] > 0
     activation = (m["control"] - m["conflict"]) / (m["congruent"] - m["control"])
     inverse = (1 / m["conflict"] - 1 / m["control"]) / (1 / m["control"] - 1 / m["congruent"])
@@ -408,7 +409,7 @@ def test_equilibrium_margins_show_both_sources_of_the_asymmetry(trained):
 
 
 def test_equilibrium_margins_by_hand_for_figure3():
-    m = S.equilibrium_margins(S.figure3_weights())
+    m = SE.equilibrium_margins(S.figure3_weights())
     hc = sigmoid(np.array([2.2, -2.2]))
     hw = sigmoid(np.array([-4 - 2.6, -4 + 2.6]))
     net = 1.3 * (hc[0] - hc[1]) + 2.5 * (hw[0] - hw[1])
@@ -416,7 +417,7 @@ def test_equilibrium_margins_by_hand_for_figure3():
 
 
 def test_conflict_index_is_largest_on_conflict_trials(trained):
-    ci = {c: S.conflict_index(trained.weights, condition=c, n_trials=300) for c in S.CONDITIONS}
+    ci = {c: SE.conflict_index(trained.weights, condition=c, n_trials=300) for c in S.CONDITIONS}
     # sweep seeds 0-2 × {native, default} (500 trials): conflict − control 0.046, control − congruent 0.038; threshold 0.01
     assert ci["conflict"] > ci["control"] + 0.01 > ci["congruent"] + 0.02
 
