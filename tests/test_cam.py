@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from deeppsych import cam
+from deeppsych import cam, cam_evaluation, cam_pixels
 from deeppsych.data import digit_scenes as D
 
 LAYERS = ["features.relu1", "features.conv2", "features.relu2", "features.conv3", "features.relu3"]
@@ -130,8 +130,8 @@ def test_maps_upsample_to_the_input_size(model, scenes):
     for layer in LAYERS:
         small = cam.grad_cam(model, scenes.images, 1, layer)
         assert cam.upsample(small, (48, 48)).shape == (6, 48, 48)
-    for method in cam.METHODS:
-        assert cam.class_maps(model, scenes.images, 1, method).shape == (6, 48, 48)
+    for method in cam_evaluation.METHODS:
+        assert cam_evaluation.class_maps(model, scenes.images, 1, method).shape == (6, 48, 48)
     flat = torch.arange(16.0).reshape(4, 4)
     assert torch.allclose(cam.upsample(torch.ones(3, 3), (9, 9)), torch.ones(9, 9))
     assert cam.upsample(flat, (8, 8)).argmax() == 63  # 最大の位置は保たれる
@@ -141,22 +141,22 @@ def test_maps_upsample_to_the_input_size(model, scenes):
 
 
 def test_bottom_up_saliency_ignores_the_class(model, scenes):
-    a = cam.class_maps(model, scenes.images, 0, "saliency")
-    b = cam.class_maps(model, scenes.images, 9, "saliency")
+    a = cam_evaluation.class_maps(model, scenes.images, 0, "saliency")
+    b = cam_evaluation.class_maps(model, scenes.images, 9, "saliency")
     assert torch.equal(a, b)
-    result = cam.pointing_game(model, scenes, "saliency")
+    result = cam_evaluation.pointing_game(model, scenes, "saliency")
     assert (result.hits.sum(axis=1) <= 1).all()  # 1 つの地図では 2 つの数字の両方を指せない
 
 
 def test_pointing_game_bookkeeping(model, scenes):
-    result = cam.pointing_game(model, scenes, "cam")
+    result = cam_evaluation.pointing_game(model, scenes, "cam")
     assert result.peaks.shape == (6, 2, 2) and result.outcome.shape == (6, 2)
     assert sum(result.rates().values()) == pytest.approx(1.0)
     assert result.accuracy == pytest.approx(result.hits.mean())
     maps = torch.zeros(2, 5, 7)
     maps[0, 1, 6] = 1.0
     maps[1, 4, 0] = 3.0
-    assert np.array_equal(cam.peak_locations(maps), [[1, 6], [4, 0]])
+    assert np.array_equal(cam_evaluation.peak_locations(maps), [[1, 6], [4, 0]])
 
 
 def test_reduced_training_run_localises_each_digit(trained):
@@ -174,10 +174,10 @@ def test_reduced_training_run_localises_each_digit(trained):
     # sweep seeds 0-2 × {native, default}: observed CAM 0.915–0.975, Grad-CAM 0.910–0.973;
     # threshold 0.85 (margin 0.06; another machine of the same kind gave 0.888 / 0.898)
     for method in ("cam", "gradcam"):
-        result = cam.pointing_game(model, held_out, method)
+        result = cam_evaluation.pointing_game(model, held_out, method)
         assert result.accuracy >= 0.85, (method, result.rates())
     # sweep seeds 0-2 × {native, default}: observed relu1 0.292–0.370; threshold 0.5 (margin 0.13)
-    early = cam.pointing_game(model, held_out, "gradcam", "features.relu1")
+    early = cam_evaluation.pointing_game(model, held_out, "gradcam", "features.relu1")
     assert early.accuracy < 0.5  # 浅い層の地図はクラスをほとんど区別しない
 
 
@@ -196,7 +196,7 @@ def test_maps_come_back_to_the_cpu_from_a_gpu(model, scenes):
     maps = cam.grad_cam(gpu, scenes.images.cuda(), 3)
     assert maps.device.type == "cpu"
     assert torch.allclose(maps, cam.grad_cam(model, scenes.images, 3), atol=1e-4)
-    assert cam.pointing_game(gpu, scenes, "gradcam").peaks.shape == (6, 2, 2)
+    assert cam_evaluation.pointing_game(gpu, scenes, "gradcam").peaks.shape == (6, 2, 2)
 
 
 def test_unknown_layer_and_wrong_inputs_raise_clear_errors(model, scenes):
@@ -217,9 +217,9 @@ def test_unknown_layer_and_wrong_inputs_raise_clear_errors(model, scenes):
     with pytest.raises(TypeError, match="fc"):
         cam.class_activation_map(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3)), scenes.images, 0)
     with pytest.raises(ValueError):
-        cam.pointing_game(model, scenes, "attention")
+        cam_evaluation.pointing_game(model, scenes, "attention")
     with pytest.raises(TypeError):
-        cam.pointing_game(model, scenes.images)
+        cam_evaluation.pointing_game(model, scenes.images)
     with pytest.raises(ValueError):
         cam.upsample(torch.zeros(5), (4, 4))
     with pytest.raises(ValueError):
@@ -248,10 +248,10 @@ def _hooked_pixel_map(model, images, c, rule):
     return g[:, 0]
 
 
-@pytest.mark.parametrize("rule", cam.PIXEL_RULES)
+@pytest.mark.parametrize("rule", cam_pixels.PIXEL_RULES)
 def test_pixel_maps_match_an_independent_hook_implementation(model, scenes, rule):
     for c in (1, 6):
-        ours = cam.guided_backprop(model, scenes.images, c, rule)
+        ours = cam_pixels.guided_backprop(model, scenes.images, c, rule)
         reference = _hooked_pixel_map(model, scenes.images, c, rule)
         assert ours.shape == (6, 48, 48)
         assert torch.allclose(ours, reference, atol=1e-6, rtol=1e-5)
@@ -262,8 +262,8 @@ def test_pixel_maps_match_an_independent_hook_implementation(model, scenes, rule
 def test_guided_rule_differs_from_the_plain_gradient_and_from_deconv(model, scenes):
     x = scenes.images.clone().requires_grad_(True)
     (plain,) = torch.autograd.grad(model(x)[:, 2].sum(), x)
-    guided = cam.guided_backprop(model, scenes.images, 2, "guided")
-    deconv = cam.guided_backprop(model, scenes.images, 2, "deconv")
+    guided = cam_pixels.guided_backprop(model, scenes.images, 2, "guided")
+    deconv = cam_pixels.guided_backprop(model, scenes.images, 2, "deconv")
     assert not torch.allclose(guided, plain[:, 0], atol=1e-5)
     assert not torch.allclose(guided, deconv, atol=1e-5)
     # 入力が 0 の背景でも、Deconvolution は前向きの入力を見ないので値が残りうる
@@ -271,29 +271,31 @@ def test_guided_rule_differs_from_the_plain_gradient_and_from_deconv(model, scen
 
 
 def test_guided_grad_cam_is_the_product_of_its_parts(model, scenes):
-    for rule in cam.PIXEL_RULES:
-        product = cam.guided_backprop(model, scenes.images, 3, rule) * cam.upsample(
+    for rule in cam_pixels.PIXEL_RULES:
+        product = cam_pixels.guided_backprop(model, scenes.images, 3, rule) * cam.upsample(
             cam.grad_cam(model, scenes.images, 3), (48, 48)
         )
-        assert torch.allclose(cam.guided_grad_cam(model, scenes.images, 3, rule=rule), product)
-    for name, (rule, with_gradcam) in cam.VISUALISATIONS.items():
-        expected = (
-            cam.guided_grad_cam(model, scenes.images, 3, rule=rule)
-            if with_gradcam
-            else cam.guided_backprop(model, scenes.images, 3, rule)
+        assert torch.allclose(
+            cam_pixels.guided_grad_cam(model, scenes.images, 3, rule=rule), product
         )
-        assert torch.equal(cam.visualisation(model, scenes.images, 3, name), expected)
+    for name, (rule, with_gradcam) in cam_pixels.VISUALISATIONS.items():
+        expected = (
+            cam_pixels.guided_grad_cam(model, scenes.images, 3, rule=rule)
+            if with_gradcam
+            else cam_pixels.guided_backprop(model, scenes.images, 3, rule)
+        )
+        assert torch.equal(cam_pixels.visualisation(model, scenes.images, 3, name), expected)
 
 
 def test_class_discrimination_bookkeeping(model, scenes):
-    results = cam.class_discrimination(model, scenes)
-    assert set(results) == set(cam.VISUALISATIONS)
+    results = cam_evaluation.class_discrimination(model, scenes)
+    assert set(results) == set(cam_pixels.VISUALISATIONS)
     for result in results.values():
         assert result.choices.shape == (6, 2)
         assert set(np.unique(result.choices)) <= {0.0, 0.5, 1.0}
         assert result.accuracy == pytest.approx(result.choices.mean())
     # 1 種類だけ頼んでも同じ答え
-    alone = cam.class_discrimination(model, scenes, ["guided_gradcam"])
+    alone = cam_evaluation.class_discrimination(model, scenes, ["guided_gradcam"])
     assert np.array_equal(alone["guided_gradcam"].choices, results["guided_gradcam"].choices)
 
 
@@ -302,7 +304,9 @@ def test_class_discrimination_reads_the_mass_inside_each_box(model):
     blank = D.make_scenes(4, "test", seed=8)
     for i, (r0, c0, r1, c1) in enumerate(blank.boxes[:, 1]):
         blank.images[i, 0, r0:r1, c0:c1] = 0.0  # 2 つ目の数字を消す
-    result = cam.class_discrimination(model, blank, ["guided_backprop"])["guided_backprop"]
+    result = cam_evaluation.class_discrimination(model, blank, ["guided_backprop"])[
+        "guided_backprop"
+    ]
     # guided の地図は入力が 0 の背景でも 0 とは限らないが、消した枠より数字のある枠のほうが量が多い
     assert (result.choices[:, 0] == 1.0).all()
     assert (result.choices[:, 1] == 0.0).all()
@@ -312,7 +316,7 @@ def test_reduced_training_run_separates_the_four_visualisations(trained):
     """人の実験の模擬: Grad-CAM を掛けると、どちらの画素の地図でもクラスを見分けやすくなる。"""
     model, _ = trained
     held_out = D.make_scenes(150, "test", seed=2024)
-    acc = {k: v.accuracy for k, v in cam.class_discrimination(model, held_out).items()}
+    acc = {k: v.accuracy for k, v in cam_evaluation.class_discrimination(model, held_out).items()}
     # sweep seeds 0-2 × {native, default} (150 scenes):
     # Deconvolution Grad-CAM − Deconvolution observed 0.283–0.434; threshold 0.15 (margin 0.13)
     assert acc["deconvolution_gradcam"] > acc["deconvolution"] + 0.15, acc
@@ -355,10 +359,10 @@ IMAGE_FUNCTIONS = {
     "class_activation_map": lambda m, x: cam.class_activation_map(m, x, 0),
     "grad_cam": lambda m, x: cam.grad_cam(m, x, 0),
     "activations_and_gradients": lambda m, x: cam.activations_and_gradients(m, x, 0),
-    "guided_backprop": lambda m, x: cam.guided_backprop(m, x, 0),
-    "guided_grad_cam": lambda m, x: cam.guided_grad_cam(m, x, 0),
-    "visualisation": lambda m, x: cam.visualisation(m, x, 0, "guided_gradcam"),
-    "class_maps": lambda m, x: cam.class_maps(m, x, 0, "cam"),
+    "guided_backprop": lambda m, x: cam_pixels.guided_backprop(m, x, 0),
+    "guided_grad_cam": lambda m, x: cam_pixels.guided_grad_cam(m, x, 0),
+    "visualisation": lambda m, x: cam_pixels.visualisation(m, x, 0, "guided_gradcam"),
+    "class_maps": lambda m, x: cam_evaluation.class_maps(m, x, 0, "cam"),
     "predict_pairs": lambda m, x: cam.predict_pairs(m, x),
     "multilabel_loss": lambda m, x: cam.multilabel_loss(m, x, torch.zeros(len(x), 10)),
 }
@@ -387,7 +391,7 @@ def test_every_image_function_rejects_bad_images(model, function, images, error,
     ],
 )
 def test_bad_target_classes_are_rejected(model, scenes, target, error):
-    for function in (cam.class_activation_map, cam.grad_cam, cam.guided_backprop):
+    for function in (cam.class_activation_map, cam.grad_cam, cam_pixels.guided_backprop):
         with pytest.raises(error, match="target_class"):
             function(model, scenes.images, target)
 
@@ -403,8 +407,12 @@ def test_bad_target_classes_are_rejected(model, scenes, target, error):
         (lambda: cam.upsample("map", (4, 4)), TypeError, "maps"),
         (lambda: cam.normalise_map(torch.full((3, 3), float("inf"))), ValueError, "inf"),
         (lambda: cam.normalise_map(torch.zeros(2, 2, 2, 2)), ValueError, "maps"),
-        (lambda: cam.peak_locations(torch.zeros(4, 4)), ValueError, "maps"),
-        (lambda: cam.peak_locations(torch.full((1, 2, 2), float("nan"))), ValueError, "NaN"),
+        (lambda: cam_evaluation.peak_locations(torch.zeros(4, 4)), ValueError, "maps"),
+        (
+            lambda: cam_evaluation.peak_locations(torch.full((1, 2, 2), float("nan"))),
+            ValueError,
+            "NaN",
+        ),
         (lambda: cam.bottom_up_saliency(np.zeros((1, 1, 8, 8))), TypeError, "images"),
         (lambda: cam.bottom_up_saliency(_nan_images()), ValueError, "NaN"),
         (lambda: cam.bottom_up_saliency(torch.zeros(1, 3, 8, 8)), ValueError, "images"),
@@ -427,23 +435,23 @@ def test_bad_arguments_of_the_evaluation_functions(model, scenes):
     with pytest.raises(TypeError, match="relu"):
         cam.grad_cam(model, scenes.images, 0, relu="yes")
     with pytest.raises(ValueError, match="rule"):
-        cam.guided_backprop(model, scenes.images, 0, rule="plain")
+        cam_pixels.guided_backprop(model, scenes.images, 0, rule="plain")
     with pytest.raises(ValueError, match="name"):
-        cam.visualisation(model, scenes.images, 0, "occlusion")
+        cam_pixels.visualisation(model, scenes.images, 0, "occlusion")
     with pytest.raises(TypeError, match="names"):
-        cam.class_discrimination(model, scenes, "guided_gradcam")
+        cam_evaluation.class_discrimination(model, scenes, "guided_gradcam")
     with pytest.raises(ValueError, match="names"):
-        cam.class_discrimination(model, scenes, ["occlusion"])
+        cam_evaluation.class_discrimination(model, scenes, ["occlusion"])
     with pytest.raises(TypeError, match="scenes"):
-        cam.class_discrimination(model, scenes.images)
+        cam_evaluation.class_discrimination(model, scenes.images)
     with pytest.raises(TypeError, match="scenes"):
         cam.pair_accuracy(model, scenes.images)
     with pytest.raises(ValueError, match="空"):
-        cam.pointing_game(model, scenes[np.array([], dtype=int)])
+        cam_evaluation.pointing_game(model, scenes[np.array([], dtype=int)])
     with pytest.raises(ValueError, match="tolerance"):
-        cam.pointing_game(model, scenes, "cam", tolerance=-1)
+        cam_evaluation.pointing_game(model, scenes, "cam", tolerance=-1)
     with pytest.raises(ValueError, match="method"):
-        cam.pointing_game(model, scenes, "attention")
+        cam_evaluation.pointing_game(model, scenes, "attention")
     with pytest.raises(ValueError, match="targets"):
         cam.multilabel_loss(model, scenes.images, torch.zeros(6, 9))
     with pytest.raises(ValueError, match="targets"):
@@ -451,7 +459,7 @@ def test_bad_arguments_of_the_evaluation_functions(model, scenes):
     with pytest.raises(TypeError, match="model"):
         cam.class_activation_map("model", scenes.images, 0)
     with pytest.raises(TypeError, match="feature"):
-        cam.guided_backprop(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3)), scenes.images, 0)
+        cam_pixels.guided_backprop(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3)), scenes.images, 0)
 
 
 def test_training_stays_on_the_cpu_even_when_cuda_is_reported(monkeypatch):
@@ -463,24 +471,24 @@ def test_training_stays_on_the_cpu_even_when_cuda_is_reported(monkeypatch):
 def test_pointing_game_shortcuts_agree_with_the_maps(model, scenes):
     """CAM は特徴地図を 1 回、顕著性は地図を 1 回だけ計算するが、結果は地図から直接求めたものと同じ。"""
     for method in ("cam", "saliency"):
-        result = cam.pointing_game(model, scenes, method)
+        result = cam_evaluation.pointing_game(model, scenes, method)
         for j in range(2):
-            maps = cam.class_maps(model, scenes.images, scenes.labels[:, j], method)
-            assert np.array_equal(result.peaks[:, j], cam.peak_locations(maps))
+            maps = cam_evaluation.class_maps(model, scenes.images, scenes.labels[:, j], method)
+            assert np.array_equal(result.peaks[:, j], cam_evaluation.peak_locations(maps))
 
 
 def test_score_peaks_recounts_with_a_tolerance(model, scenes):
-    result = cam.pointing_game(model, scenes, "gradcam")
+    result = cam_evaluation.pointing_game(model, scenes, "gradcam")
     for tolerance in (0, 2, 4):
-        again = cam.score_peaks(result.peaks, scenes, tolerance)
-        direct = cam.pointing_game(model, scenes, "gradcam", tolerance=tolerance)
+        again = cam_evaluation.score_peaks(result.peaks, scenes, tolerance)
+        direct = cam_evaluation.pointing_game(model, scenes, "gradcam", tolerance=tolerance)
         assert np.array_equal(again.outcome, direct.outcome)
-    assert cam.score_peaks(result.peaks, scenes, 4).accuracy >= result.accuracy
+    assert cam_evaluation.score_peaks(result.peaks, scenes, 4).accuracy >= result.accuracy
     with pytest.raises(ValueError, match="peaks"):
-        cam.score_peaks(result.peaks[:3], scenes)
+        cam_evaluation.score_peaks(result.peaks[:3], scenes)
     with pytest.raises(ValueError, match="peaks"):
-        cam.score_peaks(result.peaks.astype(float), scenes)
+        cam_evaluation.score_peaks(result.peaks.astype(float), scenes)
     with pytest.raises(ValueError, match="tolerance"):
-        cam.score_peaks(result.peaks, scenes, -2)
+        cam_evaluation.score_peaks(result.peaks, scenes, -2)
     with pytest.raises(TypeError, match="scenes"):
-        cam.score_peaks(result.peaks, scenes.images)
+        cam_evaluation.score_peaks(result.peaks, scenes.images)

@@ -5,11 +5,10 @@
 * ``grad_cam``: Selvaraju et al. (2017) の式 (1)(2)。任意の層に前向きフックを一時的に付けて、
   その層の出力 A^k と勾配 ∂y^c/∂A^k を取り、α_k^c = 勾配の空間平均、L^c = ReLU(Σ_k α_k^c A^k)。
   フックは呼び出しごとに必ず外す (フックが増え続けて 1 枚目の画像の特徴を使い続ける、というよくある誤りを防ぐ)。
-* ``guided_backprop`` と ``guided_grad_cam``: 画素の細かさの地図 (Springenberg et al. 2015 の
-  Guided Backpropagation、Zeiler & Fergus 2014 の Deconvolution) と、それに Grad-CAM を掛けた地図。
-* ``pointing_game``: Zhang et al. (2018) のポインティングゲーム。地図の最大点が正しい物体の枠に入るか。
-* ``class_discrimination``: Selvaraju et al. (2020) の人の実験「この図はどちらの物体を表しているか」を、
-  模擬の観察者 (2 つの枠の中の地図の量を比べるだけ) で置き換えたもの。
+* ``train_scene_cnn``: 2 つの数字の場面で GapCNN を学習する (``training.train``)。
+
+画素の細かさの地図 (Guided Backpropagation、Deconvolution、Guided Grad-CAM) は ``cam_pixels``、
+地図の評価 (ポインティングゲーム、人の実験の模擬) は ``cam_evaluation`` にある。
 
 どの関数も、結果を NumPy にする前に ``.cpu()`` で CPU に移す (GPU でもそのまま動く)。
 入力は計算の前に検査し、NaN・inf・空・形や型の誤りを、引数の名前を添えた例外で断る。
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -27,12 +25,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import saliency, training
-from ._checks import as_float_tensor, check_seed, instance_of, one_of, positive_int, positive_number
+from ._checks import as_float_tensor, check_seed, instance_of, positive_int, positive_number
 from .data import digit_scenes
 
 LAST_LAYER = "features.relu3"
-METHODS = ("cam", "gradcam", "saliency")
-OUTCOMES = ("正しい数字", "もう 1 つの数字", "背景")
 
 
 class GapCNN(nn.Module):
@@ -218,142 +214,6 @@ def grad_cam(
     return F.relu(combination) if relu else combination
 
 
-# --- 画素の細かさの地図: Guided Backpropagation と Deconvolution ------------------
-
-PIXEL_RULES = ("guided", "deconv")
-
-
-class _ModifiedReLU(torch.autograd.Function):
-    """前向きは普通の ReLU。後ろ向きの規則だけを変える。
-
-    * ``"guided"`` (Springenberg et al. 2015): 前向きの入力が正で、しかも戻ってくる勾配が正の位置だけ通す。
-    * ``"deconv"`` (Zeiler & Fergus 2014): 前向きの入力は見ず、戻ってくる勾配の正の部分だけ通す。
-    """
-
-    @staticmethod
-    def forward(ctx, x, rule):
-        ctx.save_for_backward(x)
-        ctx.rule = rule
-        return x.clamp_min(0)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        passed = grad.clamp_min(0)
-        if ctx.rule == "guided":
-            passed = passed * (x > 0).to(passed.dtype)
-        return passed, None
-
-
-def guided_backprop(model: nn.Module, images, target_class, rule: str = "guided") -> torch.Tensor:
-    """入力の画素ごとの地図 (N, H, W)。ReLU の後ろ向きの規則を ``rule`` に変えた、y^c の入力についての勾配。
-
-    ``rule="guided"`` は Guided Backpropagation、``"deconv"`` は Deconvolution (Zeiler & Fergus 2014)。
-    畳み込みと最大値プーリングの後ろ向きは普通の勾配と同じ (プーリングは最大だった位置にだけ戻す)。
-    モデルは ``features`` (nn.Sequential) → GAP → ``fc`` の形 (GapCNN) に限る。チャンネルは足し合わせる。
-    """
-    one_of(rule, PIXEL_RULES, "rule")
-    _gap_linear(model)
-    features = getattr(model, "features", None)
-    if not isinstance(features, nn.Sequential):
-        raise TypeError(
-            "guided_backprop には model.features (nn.Sequential) をもつモデルが必要です"
-        )
-    x = _images(model, images).detach().requires_grad_(True)
-    with torch.enable_grad():
-        h = x * getattr(model, "input_scale", 1.0)
-        for module in features:
-            h = _ModifiedReLU.apply(h, rule) if isinstance(module, nn.ReLU) else module(h)
-        logits = model.fc(h.mean(dim=(2, 3)))
-        classes = _classes(target_class, len(x), logits.shape[1]).to(logits.device)
-        (gradient,) = torch.autograd.grad(logits.gather(1, classes[:, None]).sum(), x)
-    return gradient.sum(dim=1).detach().cpu()
-
-
-def guided_grad_cam(
-    model: nn.Module, images, target_class, layer: str = LAST_LAYER, rule: str = "guided"
-) -> torch.Tensor:
-    """Guided Grad-CAM (Selvaraju et al. 2017, 3 節): 画素の地図 × 入力の大きさに広げた Grad-CAM、(N, H, W)。
-
-    ``rule="deconv"`` なら Deconvolution Grad-CAM。
-    """
-    pixels = guided_backprop(model, images, target_class, rule)
-    coarse = grad_cam(model, images, target_class, layer)
-    return pixels * upsample(coarse, tuple(pixels.shape[-2:]))
-
-
-VISUALISATIONS = {
-    "deconvolution": ("deconv", False),
-    "deconvolution_gradcam": ("deconv", True),
-    "guided_backprop": ("guided", False),
-    "guided_gradcam": ("guided", True),
-}
-
-
-def visualisation(model: nn.Module, images, target_class, name: str) -> torch.Tensor:
-    """Selvaraju et al. (2020) の人の実験で見せた 4 種類の図のどれか (``VISUALISATIONS`` の名前)、(N, H, W)。"""
-    one_of(name, VISUALISATIONS, "name")
-    rule, with_gradcam = VISUALISATIONS[name]
-    if with_gradcam:
-        return guided_grad_cam(model, images, target_class, LAST_LAYER, rule)
-    return guided_backprop(model, images, target_class, rule)
-
-
-def _box_sums(maps: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """各地図 (N, H, W) の、枠 (N, 4) の中の値の和 (N,)。"""
-    return np.array(
-        [m[r0:r1, c0:c1].sum() for m, (r0, c0, r1, c1) in zip(maps, boxes, strict=True)]
-    )
-
-
-@dataclass
-class DiscriminationResult:
-    """模擬の観察者の 2 択の結果。``choices`` (N, 2) は 1 = 正しい数字を選んだ、0 = もう 1 つ、
-    0.5 = 2 つの枠の量が等しく決められなかった (半分の確率で当たるとみなす)。"""
-
-    choices: np.ndarray
-
-    @property
-    def accuracy(self) -> float:
-        return float(self.choices.mean())
-
-
-def class_discrimination(
-    model: nn.Module, scenes: digit_scenes.DigitScenes, names: Sequence[str] = tuple(VISUALISATIONS)
-) -> dict[str, DiscriminationResult]:
-    """「この図は 2 つの数字のどちらを表しているか」を、図だけを見る模擬の観察者に答えさせる。
-
-    Selvaraju et al. (2020, 5.1 節) は、2 つの物体が写った写真について、片方のクラスの図を人に見せ、
-    どちらの物体の図かを 2 択で答えさせた。ここでは人の代わりに、図の値の絶対値を 2 つの数字の枠の中で
-    それぞれ足し、量の多いほうの数字を答える観察者を使う。観察者は枠の位置を知っていて、数字を読む
-    必要がない (人の課題より易しい)。``names`` (``VISUALISATIONS`` の名前) ごとの結果を返す。
-    画素の地図と Grad-CAM は規則・クラスごとに 1 回だけ計算して使い回す。
-    """
-    _scenes(scenes)
-    if isinstance(names, str) or not names:
-        raise TypeError(f"names は VISUALISATIONS の名前の列です ({names!r})")
-    for name in names:
-        one_of(name, VISUALISATIONS, "names の要素")
-    choices = {name: np.zeros((len(scenes), 2)) for name in names}
-    size = tuple(scenes.images.shape[-2:])
-    for j in range(2):
-        classes = scenes.labels[:, j]
-        with training.single_thread():
-            pixels = {
-                rule: guided_backprop(model, scenes.images, classes, rule)
-                for rule in {VISUALISATIONS[name][0] for name in names}
-            }
-            if any(VISUALISATIONS[name][1] for name in names):
-                coarse = upsample(grad_cam(model, scenes.images, classes, LAST_LAYER), size)
-        for name in names:
-            rule, with_gradcam = VISUALISATIONS[name]
-            maps = (pixels[rule] * coarse if with_gradcam else pixels[rule]).abs().numpy()
-            own = _box_sums(maps, scenes.boxes[:, j])
-            other = _box_sums(maps, scenes.boxes[:, 1 - j])
-            choices[name][:, j] = np.where(own > other, 1.0, np.where(own < other, 0.0, 0.5))
-    return {name: DiscriminationResult(choices[name]) for name in names}
-
-
 def _maps(maps, dims: tuple[int, ...], shape: str) -> torch.Tensor:
     """地図を検査して float32 のテンソルにする (NaN・inf・空・次元の誤りを断る)。"""
     maps = as_float_tensor(maps, "maps", min_dim=min(dims)).to(torch.float32)
@@ -456,6 +316,13 @@ def train_scene_cnn(
     return model, history
 
 
+def _scenes(scenes) -> digit_scenes.DigitScenes:
+    instance_of(scenes, digit_scenes.DigitScenes, "scenes")
+    if len(scenes) == 0:
+        raise ValueError("scenes が空です: 場面が 1 つ以上必要です")
+    return scenes
+
+
 def predict_pairs(model: nn.Module, images) -> np.ndarray:
     """ロジットの大きい 2 クラス (N, 2) を、大きい順に返す。"""
     x = _images(model, images)
@@ -468,117 +335,3 @@ def pair_accuracy(model: nn.Module, scenes: digit_scenes.DigitScenes) -> float:
     _scenes(scenes)
     predicted = np.sort(predict_pairs(model, scenes.images), axis=1)
     return float((predicted == np.sort(scenes.labels, axis=1)).all(axis=1).mean())
-
-
-def peak_locations(maps) -> np.ndarray:
-    """各地図 (N, H, W) の最大値の位置 (行, 列) を (N, 2) で返す。"""
-    maps = _maps(maps, (3,), "(N, H, W)")
-    flat = maps.reshape(len(maps), -1).argmax(dim=1).cpu().numpy()
-    return np.stack(np.unravel_index(flat, maps.shape[1:]), axis=1)
-
-
-def _scenes(scenes) -> digit_scenes.DigitScenes:
-    instance_of(scenes, digit_scenes.DigitScenes, "scenes")
-    if len(scenes) == 0:
-        raise ValueError("scenes が空です: 場面が 1 つ以上必要です")
-    return scenes
-
-
-def _inside(points: np.ndarray, boxes: np.ndarray, tolerance: int) -> np.ndarray:
-    r, c = points[:, 0], points[:, 1]
-    return (
-        (r >= boxes[:, 0] - tolerance)
-        & (r < boxes[:, 2] + tolerance)
-        & (c >= boxes[:, 1] - tolerance)
-        & (c < boxes[:, 3] + tolerance)
-    )
-
-
-@dataclass
-class PointingResult:
-    """ポインティングゲームの結果。``peaks`` (N, 2, 2) は各場面・各数字の地図の最大点、
-    ``outcome`` (N, 2) は 0 = 正しい数字の枠、1 = もう 1 つの数字の枠、2 = 背景。"""
-
-    peaks: np.ndarray
-    outcome: np.ndarray
-
-    @property
-    def hits(self) -> np.ndarray:
-        return self.outcome == 0
-
-    @property
-    def accuracy(self) -> float:
-        return float(self.hits.mean())
-
-    def rates(self) -> dict[str, float]:
-        """結果 3 種類の割合。"""
-        return {name: float((self.outcome == i).mean()) for i, name in enumerate(OUTCOMES)}
-
-
-def class_maps(model: nn.Module, images, target_class, method: str, layer: str = LAST_LAYER):
-    """``method`` ("cam", "gradcam", "saliency") の地図を入力の大きさに広げて (N, H, W) で返す。"""
-    one_of(method, METHODS, "method")
-    x = _images(model, images)
-    if method == "saliency":
-        return bottom_up_saliency(x)  # クラスを使わない
-    if method == "cam":
-        maps = class_activation_map(model, x, target_class)
-    else:
-        maps = grad_cam(model, x, target_class, layer)
-    return upsample(maps, tuple(x.shape[-2:]))
-
-
-def score_peaks(peaks, scenes: digit_scenes.DigitScenes, tolerance: int = 0) -> PointingResult:
-    """地図の最大点 ``peaks`` (N, 2, 2) を、場面の正解の枠 (``tolerance`` 画素だけ広げたもの) と照らす。
-
-    ``pointing_game`` の結果の ``peaks`` を渡せば、地図を計算し直さずに許容幅だけを変えて数え直せる。
-    """
-    _scenes(scenes)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
-        raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
-    peaks = np.asarray(peaks)
-    if peaks.shape != (len(scenes), 2, 2) or not np.issubdtype(peaks.dtype, np.integer):
-        raise ValueError(
-            f"peaks は (場面の数 {len(scenes)}, 2, 2) の整数の配列です (形 {peaks.shape}, dtype {peaks.dtype})"
-        )
-    outcome = np.full((len(scenes), 2), 2, dtype=np.int64)
-    for j in range(2):
-        on_other = _inside(peaks[:, j], scenes.boxes[:, 1 - j], tolerance)
-        on_own = _inside(peaks[:, j], scenes.boxes[:, j], tolerance)
-        outcome[on_other, j] = 1
-        outcome[on_own, j] = 0
-    return PointingResult(peaks.astype(np.int64), outcome)
-
-
-def pointing_game(
-    model: nn.Module,
-    scenes: digit_scenes.DigitScenes,
-    method: str = "gradcam",
-    layer: str = LAST_LAYER,
-    tolerance: int = 0,
-) -> PointingResult:
-    """ポインティングゲーム (Zhang et al. 2018): 場面の 2 つの数字それぞれについて、そのクラスの地図の
-    最大点が、その数字の正解の枠 (``tolerance`` 画素だけ広げたもの) に入れば当たり。"""
-    _scenes(scenes)
-    one_of(method, METHODS, "method")
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
-        raise ValueError(f"tolerance は 0 以上の整数 (画素) です ({tolerance!r})")
-    n = len(scenes)
-    peaks = np.zeros((n, 2, 2), dtype=np.int64)
-    with training.single_thread():
-        if method == "cam":  # 特徴地図は 2 つのクラスで共通なので 1 回だけ計算する
-            features, fc = _gap_linear(model)
-            x = _images(model, scenes.images)
-            with torch.no_grad():
-                maps = features(x)
-                for j in range(2):
-                    classes = _classes(scenes.labels[:, j], n, fc.out_features).to(x.device)
-                    heat = torch.einsum("nk,nkhw->nhw", fc.weight[classes], maps).cpu()
-                    peaks[:, j] = peak_locations(upsample(heat, tuple(x.shape[-2:])))
-        elif method == "saliency":  # クラスを使わないので 1 回で足りる
-            peaks[:, 0] = peaks[:, 1] = peak_locations(class_maps(model, scenes.images, 0, method))
-        else:
-            for j in range(2):
-                maps = class_maps(model, scenes.images, scenes.labels[:, j], method, layer)
-                peaks[:, j] = peak_locations(maps)
-    return score_peaks(peaks, scenes, tolerance)
