@@ -24,7 +24,6 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import new_document
 
 logger = logging.getLogger(__name__)
 FOOTCITE = re.compile(r"\{(?:foot)?cite:([a-z]+)\}`([^`]+)`")
@@ -50,20 +49,24 @@ def _labels(app: Sphinx) -> dict:
     out = {}
     for label, (docname, node_id, sectname) in std.labels.items():
         entry = {"doc": docname, "ref": str(sectname) if sectname else ""}
-        number = next(
+        figtype, number = next(
             (
-                numbers[node_id]
-                for numbers in app.env.toc_fignumbers.get(docname, {}).values()
+                (figtype, numbers[node_id])
+                for figtype, numbers in app.env.toc_fignumbers.get(docname, {}).items()
                 if node_id in numbers
             ),
-            None,
+            (None, None),
         )
-        section = app.env.toc_secnumbers.get(docname, {}).get("#" + node_id)
+        # 節の番号: Sphinx の numref と同じく、#id になければ文書の最初の見出し (章) の番号
+        secnumbers = app.env.toc_secnumbers.get(docname, {})
+        section = None if number else secnumbers.get("#" + node_id) or secnumbers.get("")
         if number or section:
             numref = _xref(app, "std", "numref", label, docname)
             if numref:
                 entry["numref"] = numref
                 entry["number"] = ".".join(map(str, number or section))
+                if figtype == "exercise":  # sphinx-exercise: {ref} も「練習 8.3」と番号で出る
+                    entry["ref"] = numref
         out[label] = entry
     return out
 
@@ -99,31 +102,38 @@ def _exercises(app: Sphinx) -> dict:
     return out
 
 
-def _citations(app: Sphinx) -> dict:
-    """sphinxcontrib-bibtex と同じ書式で、本文の引用 (t: 著者 (年)、p: (著者, 年)) と文献一覧。"""
-    from pybtex.plugin import find_plugin
-    from sphinxcontrib.bibtex.style.referencing import format_references
-    from sphinxcontrib.bibtex.style.template import FootReferenceInfo
+def author_year(entry) -> tuple[str, str]:
+    """(著者, 年): 1 人なら姓、2 人なら「A and B」、3 人以上なら「A et al.」 (author_year の書式)。"""
+    from pybtex.richtext import Text
 
-    domain = app.env.get_domain("cite")
-    foot = app.env.get_domain("footcite")
-    entries = domain.bibdata.data.entries
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    lasts = [Text(*p.rich_last_names).render_as("text") for p in persons]
+    if not lasts:
+        names = Text.from_latex(entry.fields.get("title", entry.key)).render_as("text")
+    elif len(lasts) == 1:
+        names = lasts[0]
+    elif len(lasts) == 2:
+        names = f"{lasts[0]} and {lasts[1]}"
+    else:
+        names = f"{lasts[0]} et al."
+    return names, entry.fields.get("year", "n.d.")
+
+
+def cite_text(entries, role: str, keys: list[str]) -> str:
+    """本文の引用: t は「著者 (年)」、p は「(著者, 年; 著者, 年)」。"""
+    pairs = [author_year(entries[k]) for k in keys]
+    if role == "t":
+        return "; ".join(f"{names} ({year})" for names, year in pairs)
+    return "(" + "; ".join(f"{names}, {year}" for names, year in pairs) + ")"
+
+
+def _citations(app: Sphinx) -> dict:
+    """本文の引用 (t: 著者 (年)、p: (著者, 年)) と、文献一覧の項目 (sphinxcontrib-bibtex の書式)。"""
+    from pybtex.plugin import find_plugin
+
+    entries = app.env.get_domain("cite").bibdata.data.entries
     style = find_plugin("pybtex.style.formatting", app.config.bibtex_default_style)()
     markdown = find_plugin("pybtex.backends", "markdown")()
-    document = new_document("twin_data")
-
-    def cite(role: str, keys: list[str]) -> str:
-        refs = [
-            (
-                entries[k],
-                style.format_entry(label="", entry=entries[k]),
-                FootReferenceInfo(key=k, refname=f"footcite-{k}", document=document),
-            )
-            for k in keys
-        ]
-        text = format_references(foot.reference_style, role, refs).render(domain.backend)
-        return "".join(n.astext() for n in text) if isinstance(text, list) else text.astext()
-
     wanted = {(role, key) for key in entries for role in ("t", "p")}
     for docname in app.env.found_docs:
         source = Path(app.env.doc2path(docname))
@@ -134,10 +144,11 @@ def _citations(app: Sphinx) -> dict:
     for role, keys in sorted(wanted):
         names = keys.split(",")
         if role in ("t", "p") and all(k in entries for k in names):
-            out["roles"][f"{role}:{keys}"] = cite(role, names)
+            out["roles"][f"{role}:{keys}"] = cite_text(entries, role, names)
     for key, entry in entries.items():
-        formatted = style.format_entry(label="", entry=entry)
-        out["bib"][key] = formatted.text.render(markdown).strip()
+        names, year = author_year(entry)
+        formatted = style.format_entry(label="", entry=entry).text.render(markdown).strip()
+        out["bib"][key] = f"{names} ({year}). " + " ".join(formatted.split("\n"))
     return out
 
 
