@@ -332,26 +332,29 @@ def fine_tune(model: BertClassifier, examples, steps: int = 100, batch_size: int
     return training.train(model, batches, loss_fn, steps=positive_int(steps, "steps"), lr=lr)
 
 
+def _single_sentences(model: nn.Module, vocab: Vocabulary, sentences) -> Batch:
+    """各文を 1 文として (``[CLS] 文 [SEP]``) 並べたバッチを、モデルと同じ装置に置いて返す。"""
+    if isinstance(sentences, str) or len(sentences) == 0:
+        raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
+    model.eval()
+    batch = encode_pairs(vocab, [(list(s), None) for s in sentences])
+    return batch.to(next(model.parameters()).device)
+
+
 @torch.no_grad()
 def classify(model: BertClassifier, sentences) -> np.ndarray:
     """各文の予測ラベル。"""
     instance_of(model, BertClassifier, "model")
-    if isinstance(sentences, str) or len(sentences) == 0:
-        raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
-    model.eval()
-    batch = encode_pairs(model.bert.vocab, [(s, None) for s in sentences])
-    return model(batch.to(next(model.parameters()).device)).argmax(1).cpu().numpy()
+    batch = _single_sentences(model, model.bert.vocab, sentences)
+    return model(batch).argmax(1).cpu().numpy()
 
 
 @torch.no_grad()
 def sentence_vectors(model: TinyBert, sentences) -> torch.Tensor:
     """各文を 1 文として入力し、特殊記号を除く位置の最終の表現を平均した文ベクトル (文数, D)。"""
     instance_of(model, TinyBert, "model")
-    if isinstance(sentences, str) or len(sentences) == 0:
-        raise ValueError("sentences は空でない文 (語のリスト) のリストでなければなりません")
-    model.eval()
-    batch = encode_pairs(model.vocab, [(list(s), None) for s in sentences])
-    hidden, _ = model(batch.to(next(model.parameters()).device))
+    batch = _single_sentences(model, model.vocab, sentences)
+    hidden, _ = model(batch)
     keep = (batch.tokens >= model.vocab.n_special).to(hidden.device)
     keep |= batch.tokens == model.vocab.ids[UNK]
     summed = (hidden * keep[..., None]).sum(1)
