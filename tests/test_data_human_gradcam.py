@@ -2,13 +2,13 @@
 
 import pytest
 
-from deeppsych import cam
+from deeppsych import cam_pixels
 from deeppsych.data import human_gradcam as H
 
 
 def test_the_four_visualisations_are_the_ones_the_model_side_computes():
-    assert set(H.CLASS_DISCRIMINATION_PERCENT) == set(cam.VISUALISATIONS)
-    assert set(H.LABELS) == set(H.VISUALISATION_NAMES) == set(cam.VISUALISATIONS)
+    assert set(H.CLASS_DISCRIMINATION_PERCENT) == set(cam_pixels.VISUALISATIONS)
+    assert set(H.LABELS) == set(H.VISUALISATION_NAMES) == set(cam_pixels.VISUALISATIONS)
 
 
 def test_class_discrimination_values_are_percentages_and_match_the_text():
