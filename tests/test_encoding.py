@@ -116,3 +116,54 @@ def test_signature_recovery_and_curves(chapter_features):
     assert by_size.shape == (2, 2) and by_size[1, 0] == by_size[1, 1]  # 60 語は毎回同じ集合
     with pytest.raises(ValueError):
         E.accuracy_by_n_nouns(chapter_features, data.images, [61])
+
+
+_X, _Y = random_problem()
+_X_NAN = _X.copy()
+_X_NAN[0, 0] = np.nan
+_Y_INF = _Y.copy()
+_Y_INF[1, 2] = np.inf
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: E.verb_features([[1.0, np.nan]], [[1.0, 0.0]]), ValueError, "NaN"),
+        (lambda: E.verb_features([[1.0, 0.0]], [[1.0, np.inf]]), ValueError, "無限大"),
+        (lambda: E.verb_features([[1.0, 0.0]], [[1.0, 0.0, 0.0]]), ValueError, "次元"),
+        (lambda: E.verb_features([[]], [[1.0]]), ValueError, "空"),
+        (lambda: E.verb_features([["a"]], [[1.0]]), TypeError, "数値"),
+        (lambda: E.verb_features([[1.0, 0.0]], [[1.0, 0.0]], [[1.0]]), ValueError, "次元"),
+        (lambda: linear.ridge(_X_NAN, _Y, lam=1.0), ValueError, "NaN"),
+        (lambda: linear.ridge(_X, _Y_INF, lam=1.0), ValueError, "無限大"),
+        (lambda: E.leave_two_out(_X_NAN, _Y), ValueError, "NaN"),
+        (lambda: E.leave_two_out(_X, _Y_INF), ValueError, "無限大"),
+        (
+            lambda: E.match_by_cosine([[1.0, np.nan], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]),
+            ValueError,
+            "NaN",
+        ),
+        (
+            lambda: E.match_by_cosine([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0, 0.0]] * 2),
+            ValueError,
+            "次元",
+        ),
+        (lambda: E.match_by_cosine([[1.0, 0.0]] * 3, [[1.0, 0.0]] * 3), ValueError, "2"),
+        (lambda: E.shuffled_rows(_X_NAN), ValueError, "NaN"),
+        (lambda: E.signature_recovery(_X_NAN, _X), ValueError, "NaN"),
+        (lambda: E.permutation_null(_X, _Y, n_permutations=0), ValueError, "n_permutations"),
+        (lambda: E.permutation_null(_X_NAN, _Y), ValueError, "NaN"),
+        (lambda: E.permutation_null(_X, _Y[:-1]), ValueError, "行数"),
+    ],
+)
+def test_bad_input_is_rejected_before_computing(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_permutation_null_equals_leave_two_out_on_shuffled_features():
+    x, y = random_problem(n=12, seed=4)
+    y = y + 2.0 * np.random.default_rng(1).normal(size=y.shape)
+    null = E.permutation_null(x, y, n_permutations=5, lam=0.5, seed=3)
+    slow = [E.leave_two_out(E.shuffled_rows(x, 3 + k), y, lam=0.5).accuracy for k in range(5)]
+    assert np.allclose(null, slow)

@@ -203,3 +203,47 @@ def test_pair_scores_and_answer_by_similarity():
         S.pair_scores([("猫",)])
     with pytest.raises(ValueError):
         S.answer_by_similarity(["猫", "犬"], [["a", "b"], ["c"]])
+
+
+_NAN = [[1.0, float("nan")], [0.5, 0.2]]
+_INF = [[1.0, float("inf")], [0.5, 0.2]]
+_GOOD = [[1.0, 0.0], [0.5, 0.2]]
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: S.cosine_matrix(_NAN), ValueError, "NaN"),
+        (lambda: S.cosine_matrix(_INF), ValueError, "無限大"),
+        (lambda: S.cosine_matrix(_GOOD, _NAN), ValueError, "NaN"),
+        (lambda: S.cosine_matrix([[]]), ValueError, "空"),
+        (lambda: S.cosine_matrix([["a", "b"]]), TypeError, "数値"),
+        (lambda: S.cosine_matrix(_GOOD, [[1.0, 2.0, 3.0]]), ValueError, "次元"),
+        (lambda: S.correlation_matrix([[1.0, float("nan"), 2.0]]), ValueError, "NaN"),
+        (lambda: S.correlation_matrix([[1.0, 2.0, 3.0]], [[1.0, 2.0]]), ValueError, "次元"),
+        (lambda: S.correlation_matrix([[1.0, 1.0, 1.0]]), ValueError, "長さ 0"),
+        (
+            lambda: S.nearest_neighbours([1.0, float("nan")], _GOOD, ["a", "b"], k=1),
+            ValueError,
+            "NaN",
+        ),
+        (lambda: S.nearest_neighbours([1.0, 0.0], _NAN, ["a", "b"], k=1), ValueError, "NaN"),
+        (lambda: S.nearest_neighbours([1.0, 0.0], _GOOD, ["a"]), ValueError, "labels"),
+        (lambda: S.nearest_neighbours([1.0, 0.0, 0.0], _GOOD, ["a", "b"], k=1), ValueError, "次元"),
+        (lambda: S.nearest_neighbours([1.0, 0.0], _GOOD, ["a", "b"], k=3), ValueError, "k"),
+        (lambda: S.roc_auc([float("nan")], [0.1]), ValueError, "NaN"),
+        (lambda: S.roc_auc([], [0.1]), ValueError, "空"),
+        (lambda: S.forced_choice([[1.0, 0.0]], [[[1.0, 0.0, 0.0]]]), ValueError, "選択肢"),
+        (lambda: S.forced_choice([[1.0, float("inf")]], [[[1.0, 0.0]]]), ValueError, "無限大"),
+        (lambda: S.subtract_mean_vector(_GOOD, [[1.0, 2.0, 3.0]]), ValueError, "次元"),
+        (lambda: S.subtract_mean_vector(_INF), ValueError, "無限大"),
+        (lambda: S.angle_degrees(float("nan")), ValueError, "NaN"),
+        (lambda: S.angle_degrees(1.5), ValueError, "−1 以上 1 以下"),
+        (lambda: S.centre([]), ValueError, "空"),
+        (lambda: S.pearson_r([1.0, 2.0], [1.0, float("nan")]), ValueError, "NaN"),
+        (lambda: S.pearson_r([True, False], [1.0, 2.0]), TypeError, "dtype"),
+    ],
+)
+def test_bad_input_is_rejected_before_computing(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

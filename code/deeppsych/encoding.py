@@ -47,6 +47,10 @@ def match_by_cosine(predicted, observed) -> bool:
     cos(p1, i1) + cos(p2, i2) > cos(p1, i2) + cos(p2, i1) なら正解。
     """
     s = similarity.cosine_matrix(predicted, observed)
+    if s.shape != (2, 2):
+        raise ValueError(
+            f"predicted と observed は 2 行 (取り置いた 2 語) でなければなりません (類似度の形 {tuple(s.shape)})"
+        )
     return bool(s[0, 0] + s[1, 1] > s[0, 1] + s[1, 0])
 
 
@@ -173,4 +177,43 @@ def accuracy_by_n_nouns(
         for col in range(n_subsets):
             keep = np.sort(rng.choice(x.shape[0], size=size, replace=False))
             out[row, col] = leave_two_out(x[keep], y[keep], lam).accuracy
+    return out
+
+
+def permutation_null(
+    features, images, n_permutations: int = 200, lam: float = 1.0, seed: int = 0
+) -> np.ndarray:
+    """名詞と画像の対応を壊したときの 2 語取り置き法の正答率を n_permutations 回分返す (偶然の分布)。
+
+    各回は ``leave_two_out(shuffled_rows(features, s), images, lam)`` と同じ値になる
+    (s = seed, seed + 1, …)。特徴の行を並べ替えることは画像の行を逆に並べ替えることと同じで、
+    組の集合は並べ替えで変わらない。予測は画像について線形なので、組ごとの重み W (2 × 名詞数) を
+    ``held_out_predictions`` に単位行列を渡して 1 回だけ求め、あとは画像のグラム行列 G = YYᵀ だけで
+    コサイン類似度を計算する (並べ替えごとの回帰は不要)。
+    """
+    x = as_float_array(features, "features", 2)
+    y = as_float_array(images, "images", 2)
+    n = x.shape[0]
+    if y.shape[0] != n:
+        raise ValueError(f"features と images の行数 (名詞数) が違います ({n} と {y.shape[0]})")
+    if n < 4:
+        raise ValueError(f"名詞は 4 つ以上必要です ({n})")
+    n_permutations = positive_int(n_permutations, "n_permutations")
+    lam = nonnegative_number(lam, "lam")
+    pairs = np.array(list(itertools.combinations(range(n), 2)))
+    weights = held_out_predictions(x, np.eye(n), lam, pairs)  # (組, 2, 名詞): 予測 = W @ Y
+    gram = y @ y.T
+    i, j = pairs[:, 0], pairs[:, 1]
+    out = np.empty(n_permutations)
+    for k in range(n_permutations):
+        # shuffled_rows の並べ替え π で特徴を並べ替える = 画像を π⁻¹ で並べ替える
+        perm = np.random.default_rng(seed + k).permutation(n)
+        inverse = np.argsort(perm)
+        g = gram[np.ix_(inverse, inverse)]
+        wg = weights @ g  # (組, 2, 名詞)
+        pred_norm = np.sqrt(np.einsum("ktn,ktn->kt", wg, weights))
+        obs_norm = np.sqrt(np.diag(g))
+        dot = np.stack([wg[np.arange(len(pairs)), :, i], wg[np.arange(len(pairs)), :, j]], axis=2)
+        s = dot / pred_norm[:, :, None] / np.stack([obs_norm[i], obs_norm[j]], axis=1)[:, None, :]
+        out[k] = float(np.mean(s[:, 0, 0] + s[:, 1, 1] > s[:, 0, 1] + s[:, 1, 0]))
     return out

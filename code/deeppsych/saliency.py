@@ -1,9 +1,13 @@
 """Itti & Koch (1998) 型の顕著性地図と視覚探索のおもちゃモデル (``book/01_softmax_attention.md``)。
 
 画面 (赤と緑、縦と横の棒) → 特徴地図 (色の反対色 R−G / G−R、方位 縦 / 横、輝度)
-→ 中心–周辺差 → 正規化演算子 N(·) → 顕著性地図 → ソフトマックス関数による勝者選択と
-復帰の抑制 (inhibition of return) → 注視の系列、という流れを短い関数に分けてある。
-トップダウンの利得 (Wolfe 1994 の誘導探索) は特徴地図ごとの重みとして与える。
+→ 中心–周辺差 → 正規化演算子 N(·) → 顕著性地図 → 低温のソフトマックス関数から注視点を
+標本抽出 (sample) し、復帰の抑制 (inhibition of return) をかける → 注視の系列、という流れを
+短い関数に分けてある。トップダウンの利得 (Wolfe 1994 の誘導探索) は特徴地図ごとの重みとして与える。
+
+探索の打ち切り規則 (``search_trial``): 標的あり試行では標的を注視した時点で「あり」と答え、
+標的なし試行ではすべての項目を 1 回ずつ注視し終えた時点で「なし」と答える (逐次・自己打ち切り型の探索、
+Treisman & Gelade 1980)。
 """
 
 from __future__ import annotations
@@ -13,8 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from . import activations
-from ._checks import one_of, positive_int, positive_number
+from ._checks import (
+    as_float_array,
+    as_float_tensor,
+    check_seed,
+    instance_of,
+    nonnegative_number,
+    one_of,
+    positive_int,
+    positive_number,
+)
 
 COLOURS = {"red": (1.0, 0.0, 0.0), "green": (0.0, 1.0, 0.0)}
 FEATURES = ("red", "green", "vertical", "horizontal", "intensity")
@@ -31,9 +43,13 @@ class SearchDisplay:
     orientations: list[str]
     kind: str
     cell: int
+    target_present: bool = True
 
     @property
     def target(self) -> np.ndarray:
+        """標的の中心 (行, 列)。標的なしの画面では ValueError。"""
+        if not self.target_present:
+            raise ValueError("標的なしの画面には標的がありません (target_present=False)")
         return self.positions[0]
 
 
@@ -44,13 +60,24 @@ def _draw_bar(image: np.ndarray, centre, colour: str, orientation: str, length=9
     image[r - dr : r + dr + 1, c - dc : c + dc + 1] = COLOURS[colour]
 
 
-def search_display(kind: str, set_size: int, seed: int = 0, grid: int = 8, cell: int = 16):
+def search_display(
+    kind: str,
+    set_size: int,
+    seed: int = 0,
+    grid: int = 8,
+    cell: int = 16,
+    target_present: bool = True,
+):
     """標的 (赤い縦棒) を 1 つ含む探索画面を作る。
 
     * ``"feature"``: 妨害刺激はすべて緑の縦棒 (標的は色だけで違う → ポップアウト)
     * ``"conjunction"``: 妨害刺激は赤い横棒と緑の縦棒が半数ずつ (標的は色と方位の結合でだけ違う)
+
+    ``target_present=False`` なら、標的の位置 (項目 0) にも妨害刺激を置く (標的なし試行)。
     """
     one_of(kind, SEARCH_KINDS, "kind")
+    if not isinstance(target_present, bool | np.bool_):
+        raise TypeError(f"target_present は True か False です ({target_present!r})")
     set_size = positive_int(set_size, "set_size", minimum=2)
     if set_size > grid * grid:
         raise ValueError(f"set_size は格子の升目の数 {grid * grid} 以下でなければなりません")
@@ -66,17 +93,24 @@ def search_display(kind: str, set_size: int, seed: int = 0, grid: int = 8, cell:
         is_red = rng.permutation(np.arange(n_dist) < (n_dist + rng.integers(0, 2)) // 2)
         colours = ["red"] + ["red" if r else "green" for r in is_red]
         orientations = ["vertical"] + ["horizontal" if r else "vertical" for r in is_red]
+    if not target_present:  # 標的の代わりに、妨害刺激の 1 つ (項目 1) と同じ種類の棒を置く
+        colours[0], orientations[0] = colours[1], orientations[1]
     image = np.zeros((grid * cell, grid * cell, 3))
     for pos, col, ori in zip(positions, colours, orientations, strict=True):
         _draw_bar(image, pos, col, ori)
-    return SearchDisplay(image, positions, colours, orientations, kind, cell)
+    return SearchDisplay(image, positions, colours, orientations, kind, cell, bool(target_present))
 
 
 def feature_maps(image: np.ndarray) -> dict[str, np.ndarray]:
     """色 (赤−緑、緑−赤)、方位 (縦、横)、輝度の特徴地図。"""
-    image = np.asarray(image, dtype=float)
-    if image.ndim != 3 or image.shape[2] != 3:
+    image = as_float_array(image, "image (高さ, 幅, 3) の RGB 画像", ndim=3)
+    if image.shape[2] != 3:
         raise ValueError(f"image は (高さ, 幅, 3) の RGB 画像でなければなりません ({image.shape})")
+    return _feature_maps(image)
+
+
+def _feature_maps(image: np.ndarray) -> dict[str, np.ndarray]:
+    # 検査ずみの画像 (探索画面が作ったものを含む) から特徴地図を作る。試行ごとに呼ぶので検査しない
     r, g = image[..., 0], image[..., 1]
     intensity = image.mean(axis=2)
     along_rows = ndimage.gaussian_filter(intensity, sigma=(3.0, 1.0))  # 縦長の受容野
@@ -92,6 +126,10 @@ def feature_maps(image: np.ndarray) -> dict[str, np.ndarray]:
 
 def centre_surround(feature: np.ndarray, scales=((1.0, 4.0), (2.0, 8.0))) -> np.ndarray:
     """中心–周辺差 |G_c * F − G_s * F| を複数の尺度で足し合わせる。"""
+    return _centre_surround(as_float_array(feature, "feature", ndim=2), scales)
+
+
+def _centre_surround(feature: np.ndarray, scales=((1.0, 4.0), (2.0, 8.0))) -> np.ndarray:
     return sum(
         np.abs(ndimage.gaussian_filter(feature, c) - ndimage.gaussian_filter(feature, s))
         for c, s in scales
@@ -103,6 +141,11 @@ def normalise(feature: np.ndarray, neighbourhood: int = 16) -> np.ndarray:
 
     ピークが 1 つだけの地図は強められ、同じ高さのピークがたくさんある地図は弱められる。
     """
+    feature = as_float_array(feature, "feature", ndim=2)
+    return _normalise(feature, positive_int(neighbourhood, "neighbourhood"))
+
+
+def _normalise(feature: np.ndarray, neighbourhood: int = 16) -> np.ndarray:
     top = feature.max()
     if top <= 0:
         return np.zeros_like(feature)
@@ -118,10 +161,10 @@ def bottom_up_saliency(display: SearchDisplay) -> np.ndarray:
 
     色 = N(赤) + N(緑)、方位 = N(縦) + N(横)。どの地図も中心–周辺差をとってから N(·) を通す。
     """
-    cs = {name: normalise(centre_surround(f)) for name, f in feature_maps(display.image).items()}
-    colour = normalise(cs["red"] + cs["green"])
-    orientation = normalise(cs["vertical"] + cs["horizontal"])
-    s = (colour + orientation + normalise(cs["intensity"])) / 3.0
+    cs = {name: _normalise(_centre_surround(f)) for name, f in _feature_maps(display.image).items()}
+    colour = _normalise(cs["red"] + cs["green"])
+    orientation = _normalise(cs["vertical"] + cs["horizontal"])
+    s = (colour + orientation + _normalise(cs["intensity"])) / 3.0
     return s / s.max()
 
 
@@ -130,12 +173,15 @@ def top_down_map(display: SearchDisplay, gains: dict[str, float]) -> np.ndarray:
 
     ボトムアップと違い、正規化演算子で「珍しさ」を求めない。標的の特徴をもつ項目ほど強まる。
     """
-    for feature in gains:
+    instance_of(display, SearchDisplay, "display")
+    instance_of(gains, dict, "gains")
+    for feature, gain in gains.items():
         one_of(feature, FEATURES, "gains の鍵")
-    maps = feature_maps(display.image)
+        nonnegative_number(gain, f"gains[{feature!r}]")
+    maps = _feature_maps(display.image)
     total = np.zeros(display.image.shape[:2])
     for name, gain in gains.items():
-        cs = centre_surround(maps[name])
+        cs = _centre_surround(maps[name])
         if cs.max() > 0:
             total += gain * cs / cs.max()
     return total
@@ -147,6 +193,8 @@ def saliency_map(display: SearchDisplay, gains: dict[str, float] | None = None, 
     神経の雑音として、わずかな平滑化した乗法的ノイズ (seed で固定) を加え、
     同じ顕著性の項目どうしの順位を決める。最大値 1 に正規化して返す。
     """
+    instance_of(display, SearchDisplay, "display")
+    seed = check_seed(seed)
     s = bottom_up_saliency(display)
     if gains:
         s = s + top_down_map(display, gains)
@@ -157,14 +205,23 @@ def saliency_map(display: SearchDisplay, gains: dict[str, float] | None = None, 
 
 def guidance_for(colour: str, orientation: str, weight: float = 1.0) -> dict[str, float]:
     """誘導探索の利得: 標的のもつ色と方位の地図に weight を与える。"""
-    if colour not in COLOURS or orientation not in ("vertical", "horizontal"):
-        raise ValueError("colour は red/green、orientation は vertical/horizontal です")
+    one_of(colour, COLOURS, "colour")
+    one_of(orientation, ("vertical", "horizontal"), "orientation")
     weight = positive_number(weight, "weight")
     return {colour: weight, orientation: weight}
 
 
+def _as_saliency(saliency) -> np.ndarray:
+    s = as_float_tensor(saliency, "saliency", min_dim=2).double().numpy()
+    if s.ndim != 2:
+        raise ValueError(f"saliency は 2 次元の地図でなければなりません (形 {s.shape})")
+    if (s < 0).any():
+        raise ValueError("saliency は 0 以上の値の地図でなければなりません")
+    return s.copy()
+
+
 def scan_path(
-    saliency: np.ndarray,
+    saliency,
     n_fixations: int,
     ior_radius: float = 12.0,
     temperature: float = 0.02,
@@ -172,41 +229,95 @@ def scan_path(
 ) -> np.ndarray:
     """顕著性地図から注視点の系列 (n_fixations, 2) を選ぶ。
 
-    各ステップでソフトマックス関数 (温度 temperature) で 1 点を選び (T が小さいほど勝者専有)、
-    選んだ場所のまわり半径 ior_radius を抑制する (復帰の抑制)。
+    各ステップで、いま残っている地図を最大値 1 にそろえ、温度 temperature のソフトマックス関数の
+    確率で 1 点を標本抽出する (T が小さいほど勝者専有に近い)。選んだ場所のまわり半径 ior_radius は
+    0 にする (復帰の抑制)。最大値でそろえるのは、勝者専有の回路が絶対値ではなく位置どうしの比較で
+    勝者を決めるからで、目立つ項目を抑制し終えたあとも、残りの項目のうちいちばん目立つものが選ばれる。
     """
-    saliency = np.asarray(saliency, dtype=float)
-    if saliency.ndim != 2:
-        raise ValueError(f"saliency は 2 次元の地図でなければなりません ({saliency.shape})")
+    s = _as_saliency(saliency)
     n_fixations = positive_int(n_fixations, "n_fixations")
-    rng = np.random.default_rng(seed)
-    rows, cols = np.indices(saliency.shape)
-    s = saliency.copy()
+    ior_radius = positive_number(ior_radius, "ior_radius")
+    temperature = positive_number(temperature, "temperature")
+    rng = np.random.default_rng(check_seed(seed))
+    rows, cols = np.indices(s.shape)
     fixations = []
     for _ in range(n_fixations):
-        p = activations.softmax(s.ravel(), temperature).double().numpy()
+        top = s.max()
+        scaled = s / top if top > 0 else s
+        # activations.softmax(scaled, temperature) と同じ値 (最大値 1 を引いてから指数をとる)。
+        # 地図は 1 万を超える画素があり、注視のたびに呼ぶので numpy で計算する (tests で一致を確かめている)
+        p = np.exp((scaled.ravel() - scaled.max()) / temperature)
         index = rng.choice(p.size, p=p / p.sum())
         fix = np.array(np.unravel_index(index, s.shape))
         fixations.append(fix)
-        s[(rows - fix[0]) ** 2 + (cols - fix[1]) ** 2 <= ior_radius**2] = 0.0
+        r0, r1 = max(fix[0] - int(ior_radius), 0), fix[0] + int(ior_radius) + 1
+        c0, c1 = max(fix[1] - int(ior_radius), 0), fix[1] + int(ior_radius) + 1
+        disc = (rows[r0:r1, c0:c1] - fix[0]) ** 2 + (
+            cols[r0:r1, c0:c1] - fix[1]
+        ) ** 2 <= ior_radius**2
+        s[r0:r1, c0:c1][disc] = 0.0
     return np.array(fixations)
 
 
-def fixations_to_target(display: SearchDisplay, gains=None, seed: int = 0) -> int:
-    """標的を注視するまでの注視回数 (1 なら最初の注視で見つけた)。見つからなければ項目数 + 1。"""
+def inspected_items(display: SearchDisplay, path) -> np.ndarray:
+    """各注視で調べた項目の番号 (注視点から半マス以内に中心がある最も近い項目; なければ −1)。"""
+    path = np.asarray(path, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2:
+        raise ValueError(f"path は (注視の数, 2) の配列でなければなりません (形 {path.shape})")
+    distance = np.linalg.norm(path[:, None, :] - display.positions[None, :, :], axis=2)
+    nearest = distance.argmin(axis=1)
+    return np.where(distance.min(axis=1) <= display.cell / 2, nearest, -1)
+
+
+def search_trial(display: SearchDisplay, gains=None, seed: int = 0) -> int:
+    """1 試行の注視回数 (逐次・自己打ち切り型の探索)。
+
+    標的あり: 標的を調べた注視の番号 (1 なら最初の注視で見つけた)。
+    標的なし: すべての項目を 1 回ずつ調べ終えた注視の番号。
+    どちらも項目数の 2 倍の注視で終わらなければ、打ち切りとして 2 × 項目数 + 1 を返す。
+    """
+    instance_of(display, SearchDisplay, "display")
     n_items = len(display.positions)
-    path = scan_path(saliency_map(display, gains, seed), n_items, display.cell * 0.75, seed=seed)
-    hits = np.linalg.norm(path - display.target, axis=1) <= display.cell / 2
-    return int(np.argmax(hits)) + 1 if hits.any() else n_items + 1
+    limit = 2 * n_items
+    path = scan_path(saliency_map(display, gains, seed), limit, display.cell * 0.75, seed=seed)
+    seen: set[int] = set()
+    for i, item in enumerate(inspected_items(display, path), start=1):
+        if item < 0:
+            continue
+        if display.target_present and item == 0:
+            return i
+        seen.add(int(item))
+        if not display.target_present and len(seen) == n_items:
+            return i
+    return limit + 1
 
 
-def search_experiment(set_sizes=(4, 8, 16, 32), n_trials: int = 30, seed: int = 0):
-    """3 条件 (特徴探索、結合探索、誘導つき結合探索) × 項目数で、標的までの注視回数を数える。
+def fixations_to_target(display: SearchDisplay, gains=None, seed: int = 0) -> int:
+    """標的を注視するまでの注視回数 (1 なら最初の注視で見つけた)。``search_trial`` の標的あり試行。"""
+    if not display.target_present:
+        raise ValueError("標的なしの画面では標的までの注視回数は定義できません")
+    return search_trial(display, gains, seed)
 
-    返り値は {条件名: (len(set_sizes), n_trials) の整数配列}。
+
+def search_experiment(
+    set_sizes=(4, 8, 16, 32),
+    n_trials: int = 30,
+    seed: int = 0,
+    guidance_weight: float = 1.0,
+    absent: bool = False,
+):
+    """3 条件 (特徴探索、結合探索、誘導つき結合探索) × 項目数で、試行ごとの注視回数を数える。
+
+    guidance_weight は誘導つき結合探索のトップダウンの利得 (``guidance_for`` の weight)。
+    返り値は {条件名: (len(set_sizes), n_trials) の整数配列}。absent=True なら
+    {(条件名, "present" / "absent"): 配列} として、標的なし試行も同じ数だけ行う。
     """
     n_trials = positive_int(n_trials, "n_trials")
-    guided = guidance_for("red", "vertical")
+    seed = check_seed(seed)
+    set_sizes = [positive_int(n, "set_sizes の要素", minimum=2) for n in set_sizes]
+    if not set_sizes:
+        raise ValueError("set_sizes が空です: 少なくとも 1 つの項目数が必要です")
+    guided = guidance_for("red", "vertical", guidance_weight)
     conditions = {
         "feature": ("feature", None),
         "conjunction": ("conjunction", None),
@@ -214,10 +325,24 @@ def search_experiment(set_sizes=(4, 8, 16, 32), n_trials: int = 30, seed: int = 
     }
     results = {}
     for name, (kind, gains) in conditions.items():
-        counts = np.zeros((len(set_sizes), n_trials), dtype=int)
-        for i, n in enumerate(set_sizes):
-            for trial in range(n_trials):
-                display = search_display(kind, n, seed=seed + 1000 * trial + n)
-                counts[i, trial] = fixations_to_target(display, gains, seed=seed + trial)
-        results[name] = counts
+        for present in (True, False) if absent else (True,):
+            counts = np.zeros((len(set_sizes), n_trials), dtype=int)
+            for i, n in enumerate(set_sizes):
+                for trial in range(n_trials):
+                    display_seed = seed + 1000 * trial + n + (0 if present else 500)
+                    display = search_display(kind, n, seed=display_seed, target_present=present)
+                    counts[i, trial] = search_trial(display, gains, seed=seed + trial)
+            results[(name, "present" if present else "absent") if absent else name] = counts
     return results
+
+
+def search_slope(set_sizes, counts) -> float:
+    """項目数に対する平均注視回数の回帰直線の傾き (1 項目あたりの注視回数)。"""
+    sizes = as_float_tensor(set_sizes, "set_sizes").double().numpy()
+    c = as_float_tensor(counts, "counts", min_dim=2).double().numpy()
+    if c.ndim != 2 or c.shape[0] != sizes.size or sizes.size < 2:
+        raise ValueError(
+            f"counts は (項目数の数, 試行数) = ({sizes.size}, …) で、項目数は 2 つ以上必要です "
+            f"(形 {c.shape})"
+        )
+    return float(np.polyfit(sizes, c.mean(axis=1), 1)[0])
