@@ -161,8 +161,10 @@ def test_vanishing_gradient_sigmoid_vs_relu():
     sig = A.layer_gradient_norms("sigmoid", depth=12, seed=0)
     relu = A.layer_gradient_norms("relu", depth=12, seed=0)
     assert sig.shape == (12,)
+    # sweep seeds 0-2 × {native, default}: sigmoid 1.5e-8–1.2e-7 (threshold 1e-4, margin > 800×);
+    # ReLU 0.112–0.679 (thresholds 0.02 and 50: a factor ≥ 5 from the observed range)
     assert float(sig[0] / sig[-1]) < 1e-4
-    assert 0.1 < float(relu[0] / relu[-1]) < 10
+    assert 0.02 < float(relu[0] / relu[-1]) < 50
 
 
 @pytest.mark.parametrize(

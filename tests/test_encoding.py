@@ -66,11 +66,14 @@ def test_leave_two_out_is_near_one_at_low_noise_and_chance_when_shuffled(chapter
     assert E.leave_two_out(chapter_features, data.images, lam=1.0).accuracy > 0.98
     noisy = synthetic_fmri.generate(chapter_features, snr=0.03, seed=0)
     accuracy = E.leave_two_out(chapter_features, noisy.images, lam=1.0).accuracy
+    # sweep data seeds 0-2 × {native, default}: 0.806–0.875; thresholds 0.7 and 0.95 (margin 0.075)
     assert 0.7 < accuracy < 0.95  # 原論文の平均 0.77 と同じくらいの難しさ
     shuffled = [
         E.leave_two_out(E.shuffled_rows(chapter_features, s), data.images, lam=1.0).accuracy
         for s in range(10)
     ]
+    # sweep data seeds 0-2 × {native, default}: mean 0.491–0.514 (threshold ±0.06, margin 0.046);
+    # max 0.581–0.611 (threshold 0.75, margin 0.14)
     assert abs(np.mean(shuffled) - 0.5) < 0.06
     assert max(shuffled) < 0.75
 
