@@ -190,3 +190,33 @@ def test_vanishing_gradient_sigmoid_vs_relu():
 def test_bad_input_gives_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: A.sigmoid([0.0, float("nan")]), ValueError, "NaN"),
+        (lambda: A.tanh([float("inf")]), ValueError, "無限大"),
+        (lambda: A.relu([]), ValueError, "空"),
+        (lambda: A.logit([0.5, float("nan")]), ValueError, "NaN"),
+        (lambda: A.softmax([0.3, float("nan"), 1.2]), ValueError, "NaN"),
+        (lambda: A.softmax([0.3, float("inf")]), ValueError, "inf"),
+        (lambda: A.log_softmax([True, False]), TypeError, "dtype"),
+        (lambda: A.softmax_jacobian([1.0, float("nan")]), ValueError, "NaN"),
+        (lambda: A.log_partition_function([1.0, float("inf")]), ValueError, "無限大"),
+        (lambda: A.boltzmann([1.0, 2.0], beta=float("nan")), ValueError, "beta"),
+        (lambda: A.winner_take_all([]), ValueError, "空"),
+        (lambda: A.binary_cross_entropy([float("nan")], [1.0]), ValueError, "NaN"),
+        (lambda: A.binary_cross_entropy([0.0], [float("nan")]), ValueError, "NaN"),
+        (lambda: A.squared_error([0.0, 1.0], [1.0]), ValueError, "形"),
+        (lambda: A.cross_entropy([[1.0, float("inf")]], [0]), ValueError, "無限大"),
+        (lambda: A.cross_entropy([[1.0, 2.0], [0.0, 1.0]], [0]), ValueError, "形"),
+        (lambda: A.k_winners_take_all([0.1, float("nan"), 0.3], k=1), ValueError, "NaN"),
+        (lambda: A.k_winners_take_all([0.1, 0.2, 0.3], k=1, gain=0.0), ValueError, "gain"),
+        (lambda: A.layer_gradient_norms("relu", depth=0), ValueError, "depth"),
+        (lambda: A.layer_gradient_norms("relu", seed=-1), ValueError, "seed"),
+    ],
+)
+def test_non_finite_empty_and_mismatched_input_is_rejected(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
