@@ -318,3 +318,66 @@ def test_negative_sampling_paper_is_cited_with_the_right_arxiv_number():  # docs
     assert "1310.4546" in entry and "Distributed representations of words and phrases" in entry
     chapter = (root / "book" / "03_word2vec.md").read_text(encoding="utf-8")
     assert "mikolov2013distributed" in chapter and "arXiv:1310.4546" in chapter
+
+
+_WV = W.WordVectors(W.Vocabulary(["a", "b", "c", "d"]), np.eye(4))
+_NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: W.train([["a", "b"]], dim=0), ValueError, "dim"),
+        (lambda: W.train([["a", "b"]], lr=_NAN), ValueError, "lr"),
+        (lambda: W.train([["a", "b"]], seed=-1), ValueError, "seed"),
+        (lambda: W.train([[1, 2]]), TypeError, "sentences"),
+        (lambda: W.train_gensim("彼は意味論を論じた"), TypeError, "sentences"),
+        (lambda: W.train_gensim([["a", "b"]], dim=0), ValueError, "dim"),
+        (lambda: W.train_gensim([["a", "b"]], window=0), ValueError, "window"),
+        (lambda: W.train_gensim([["a", "b"]], epochs=0), ValueError, "epochs"),
+        (lambda: W.train_gensim([["a", "b"]], seed=-1), ValueError, "seed"),
+        (lambda: W.noise_distribution([1.0, _NAN]), ValueError, "counts"),
+        (lambda: W.noise_distribution([1, 2], power=_NAN), ValueError, "power"),
+        (lambda: W.keep_probabilities([1.0, _NAN]), ValueError, "counts"),
+        (lambda: W.keep_probabilities([]), ValueError, "counts"),
+        (
+            lambda: W.sample_negatives(torch.tensor([0.5, _NAN]), (2,), torch.Generator()),
+            ValueError,
+            "noise",
+        ),
+        (
+            lambda: W.sample_negatives(torch.tensor([0.5, 0.5]), (0,), torch.Generator()),
+            ValueError,
+            "shape",
+        ),
+        (
+            lambda: W.negative_sampling_loss(
+                torch.tensor([[_NAN, 1.0]]), torch.ones(1, 2), torch.ones(1, 1, 2)
+            ),
+            ValueError,
+            "NaN",
+        ),
+        (
+            lambda: W.negative_sampling_loss(
+                torch.ones(1, 3), torch.ones(1, 2), torch.ones(1, 1, 2)
+            ),
+            ValueError,
+            "形",
+        ),
+        (lambda: W.skipgram_pairs("彼は"), TypeError, "tokens"),
+        (lambda: W.skipgram_pairs([]), ValueError, "tokens"),
+        (lambda: W.context_positions(3, 5, 1), ValueError, "centre"),
+        (lambda: W.analogy_accuracy(_WV, {}), ValueError, "questions"),
+        (lambda: W.analogy_accuracy(_WV, {"r": []}), ValueError, "questions"),
+        (lambda: W.offset_consistency(_WV, []), ValueError, "pairs"),
+        (
+            lambda: W.WordVectors(W.Vocabulary(["a", "b"]), np.array([[_NAN, 1.0], [1.0, 1.0]])),
+            ValueError,
+            "vectors",
+        ),
+        (lambda: W.WordVectors(W.Vocabulary(["a", "b"]), np.ones((3, 2))), ValueError, "vectors"),
+    ],
+)
+def test_public_functions_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -19,7 +19,16 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import training
-from ._checks import as_sentences, instance_of, one_of, positive_int, positive_number
+from ._checks import (
+    as_float_tensor,
+    as_sentences,
+    check_seed,
+    instance_of,
+    nonnegative_number,
+    one_of,
+    positive_int,
+    positive_number,
+)
 from .text import Vocabulary, tokenize  # noqa: F401  (book/03_word2vec.md は word2vec.tokenize と呼ぶ)
 from .training import resolve_device, seeded
 from .word_vectors import (  # noqa: F401  (学習したベクトルの調べ方。章は word2vec.analogy などと呼ぶ)
@@ -44,6 +53,11 @@ MODELS = ("cbow", "skipgram")
 def context_positions(n_tokens: int, centre: int, window: int) -> list[int]:
     """文の中で centre の前後 window 語以内の位置 (centre 自身は除く)。文の端では切れる。"""
     window = positive_int(window, "window")
+    n_tokens = positive_int(n_tokens, "n_tokens")
+    if isinstance(centre, bool) or not isinstance(centre, int) or not 0 <= centre < n_tokens:
+        raise ValueError(
+            f"centre は 0 以上 n_tokens ({n_tokens}) 未満の整数でなければなりません ({centre!r})"
+        )
     return [
         j for j in range(centre - window, centre + window + 1) if j != centre and 0 <= j < n_tokens
     ]
@@ -71,7 +85,11 @@ def cbow_one_hot_table(tokens, vocab: Vocabulary, window: int = 2):
 def skipgram_pairs(tokens, window: int = 2) -> list[tuple[str, str]]:
     """skip-gram が学習する (中心語, 文脈語) の組を、文の先頭から順に並べる。"""
     window = positive_int(window, "window")
-    tokens = list(tokens)
+    if isinstance(tokens, str | bytes):
+        raise TypeError(
+            "tokens はトークン (文字列) のリストでなければなりません (文字列を受け取りました)"
+        )
+    tokens = as_sentences([tokens], "tokens")[0]
     return [
         (tokens[i], tokens[j])
         for i in range(len(tokens))
@@ -84,18 +102,32 @@ def skipgram_pairs(tokens, window: int = 2) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------
 
 
+def _counts(counts) -> torch.Tensor:
+    """出現回数: 正の有限の値の 1 次元配列 (float64)。"""
+    counts = as_float_tensor(counts, "counts").to(torch.float64)
+    if counts.dim() != 1 or (counts <= 0).any():
+        raise ValueError("counts は正の出現回数の 1 次元配列でなければなりません")
+    return counts
+
+
 def noise_distribution(counts, power: float = 0.75) -> torch.Tensor:
     """負例を引く分布 P_n(w) = U(w)^power / Z (論文では power = 3/4)。"""
-    counts = torch.as_tensor(np.asarray(counts), dtype=torch.float64)
-    if counts.dim() != 1 or counts.numel() == 0 or (counts <= 0).any():
-        raise ValueError("counts は正の出現回数の 1 次元配列でなければなりません")
-    weights = counts ** float(power)
+    counts = _counts(counts)
+    power = nonnegative_number(power, "power")
+    weights = counts**power
     return weights / weights.sum()
 
 
-def sample_negatives(noise: torch.Tensor, shape, generator: torch.Generator) -> torch.Tensor:
-    """雑音分布から単語番号を復元抽出する (形 shape)。"""
-    instance_of(generator, torch.Generator, "generator")
+def sample_negatives(noise: torch.Tensor, shape, generator: torch.Generator,
+                     check: bool = True) -> torch.Tensor:  # fmt: skip
+    """雑音分布から単語番号を復元抽出する (形 shape)。check=False は学習の内側の呼び出し用 (検査済み)。"""
+    if check:
+        instance_of(generator, torch.Generator, "generator")
+        noise = as_float_tensor(noise, "noise")
+        if noise.dim() != 1 or (noise < 0).any() or not noise.sum() > 0:
+            raise ValueError("noise は 0 以上の確率の 1 次元配列 (和が正) でなければなりません")
+        shape = tuple(shape) if isinstance(shape, tuple | list) else (shape,)
+        shape = tuple(positive_int(d, "shape の各要素") for d in shape)
     n = int(np.prod(shape))
     return torch.multinomial(noise.float(), n, replacement=True, generator=generator).view(*shape)
 
@@ -106,7 +138,7 @@ def keep_probabilities(counts, threshold: float = 1e-3) -> np.ndarray:
     f(w) は単語 w の相対頻度、t は閾値。f(w) ≤ t の語は必ず残る。
     """
     threshold = positive_number(threshold, "threshold")
-    counts = np.asarray(counts, dtype=np.float64)
+    counts = _counts(counts).numpy()
     frequency = counts / counts.sum()
     return np.minimum(1.0, np.sqrt(threshold / frequency))
 
@@ -140,16 +172,35 @@ def _window_pairs(sentence_ids, window: int, rng: np.random.Generator):
 
 
 def negative_sampling_loss(
-    v_in: torch.Tensor, u_pos: torch.Tensor, u_neg: torch.Tensor
+    v_in: torch.Tensor, u_pos: torch.Tensor, u_neg: torch.Tensor, check: bool = True
 ) -> torch.Tensor:
     """負例サンプリングの損失 (Mikolov et al., 2013b, 式 4 の符号を反転し、ミニバッチで平均)。
 
     -[ log σ(u_pos · v_in) + Σ_k log σ(−u_neg_k · v_in) ]
     v_in: (B, d) 入力側のベクトル、u_pos: (B, d) 正解の出力側ベクトル、u_neg: (B, K, d) 負例。
+    check=False は学習の内側の呼び出し用 (形はモデルが保証する)。
     """
+    if check:
+        _check_loss_inputs(v_in, u_pos, u_neg)
     positive = F.logsigmoid((u_pos * v_in).sum(-1))
     negative = F.logsigmoid(-(u_neg * v_in.unsqueeze(1)).sum(-1)).sum(-1)
     return -(positive + negative).mean()
+
+
+def _check_loss_inputs(v_in, u_pos, u_neg) -> None:
+    v_in = as_float_tensor(v_in, "v_in", min_dim=2)
+    u_pos = as_float_tensor(u_pos, "u_pos", min_dim=2)
+    u_neg = as_float_tensor(u_neg, "u_neg", min_dim=3)
+    if (
+        v_in.dim() != 2
+        or u_pos.shape != v_in.shape
+        or u_neg.dim() != 3
+        or (u_neg.shape[0], u_neg.shape[2]) != tuple(v_in.shape)
+    ):
+        raise ValueError(
+            "形が合いません: v_in (B, d)、u_pos (B, d)、u_neg (B, K, d) が必要です "
+            f"(v_in {tuple(v_in.shape)}、u_pos {tuple(u_pos.shape)}、u_neg {tuple(u_neg.shape)})"
+        )
 
 
 class SkipGram(nn.Module):
@@ -164,7 +215,7 @@ class SkipGram(nn.Module):
 
     def forward(self, centre, context, negatives):
         return negative_sampling_loss(
-            self.inputs(centre), self.outputs(context), self.outputs(negatives)
+            self.inputs(centre), self.outputs(context), self.outputs(negatives), check=False
         )
 
 
@@ -186,7 +237,9 @@ class CBOW(nn.Module):
     def forward(self, context, centre, negatives):
         n_context = (context != self.pad).sum(-1, keepdim=True).clamp(min=1)
         mean = self.inputs(context).sum(1) / n_context
-        return negative_sampling_loss(mean, self.outputs(centre), self.outputs(negatives))
+        return negative_sampling_loss(
+            mean, self.outputs(centre), self.outputs(negatives), check=False
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -272,7 +325,7 @@ class _Sampler:
         return _cbow_batches(words, sents, self.window, len(self.noise), self.rng)
 
     def negative_ids(self, n: int) -> torch.Tensor:
-        return sample_negatives(self.noise, (n, self.negatives), self.generator)
+        return sample_negatives(self.noise, (n, self.negatives), self.generator, check=False)
 
     def batches(self, model: str, batch_size: int):
         """``training.train`` に渡す batches(epoch): ミニバッチ (入力, 出力, 負例) を順に返す。"""
@@ -340,6 +393,10 @@ def train_gensim(
     from gensim.models import Word2Vec
 
     sentences = as_sentences(sentences)
+    dim, window = positive_int(dim, "dim"), positive_int(window, "window")
+    negatives, epochs = positive_int(negatives, "negatives"), positive_int(epochs, "epochs")
+    subsample = positive_number(subsample, "subsample")
+    min_count, seed = positive_int(min_count, "min_count"), check_seed(seed)
     start = time.perf_counter()
     w2v = Word2Vec(
         sentences,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import similarity
-from ._checks import positive_int
+from ._checks import as_float_array, positive_int
 from .text import Vocabulary
 
 
@@ -29,6 +29,11 @@ class WordVectors:
     tokens_per_second: float = 0.0
 
     def __post_init__(self):
+        as_float_array(self.vectors, "vectors", ndim=2)  # 検査だけ (数値の型はそのまま)
+        if np.shape(self.vectors)[0] != len(self.vocab):
+            raise ValueError(
+                f"vectors の行の数 ({self.vectors.shape[0]}) が語彙の大きさ ({len(self.vocab)}) と違います"
+            )
         norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
         self.unit = self.vectors / np.maximum(norms, 1e-12)
 
@@ -77,6 +82,14 @@ def analogy_accuracy(
     wv: WordVectors, questions: dict, exclude_inputs: bool = True
 ) -> dict[str, float]:
     """関係の種類ごとの類推の正答率。questions は 種類 → [(a, b, c, d), …] (a:b = c:d)。"""
+    if (
+        not isinstance(questions, dict)
+        or not questions
+        or not all(len(q) for q in questions.values())
+    ):
+        raise ValueError(
+            "questions は 種類 → 空でない問題 (a, b, c, d) のリスト の dict でなければなりません"
+        )
     return {
         name: float(
             np.mean([analogy(wv, a, b, c, 1, exclude_inputs)[0][0] == d for a, b, c, d in qs])
@@ -103,6 +116,9 @@ def typical_contexts(wv: WordVectors, word: str, k: int = 5) -> list[tuple[str, 
 def offset_consistency(wv: WordVectors, pairs) -> float:
     """対 (a, b) の差ベクトル b − a が互いにどれだけ平行かを、各差ベクトルと平均の差ベクトルの
     コサイン類似度の平均で測る (1 なら完全に平行)。"""
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("pairs が空です: 語の対 (a, b) が少なくとも 1 つ必要です")
     offsets = np.stack([wv.unit[wv.vocab.index(b)] - wv.unit[wv.vocab.index(a)] for a, b in pairs])
     mean = offsets.mean(axis=0)
     cosines = offsets @ mean / (np.linalg.norm(offsets, axis=1) * np.linalg.norm(mean))
