@@ -504,3 +504,95 @@ def test_shape_mismatches_name_the_arguments(call, names):
 def test_bad_scalars_are_rejected_by_name(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda: R.degree_sweep(R.make_curve_data(10, 10), []), ValueError, "degrees"),
+        (lambda: R.degree_sweep("data", [1]), TypeError, "data"),
+        (lambda: R.train_mlp("data", epochs=2), TypeError, "data"),
+        (lambda: R.tikhonov_objective(np.ones(4), _X, _Y, 1.0), ValueError, "z"),
+        (lambda: R.negative_log_posterior(np.ones(4), _X, _Y, 1.0, 1.0), ValueError, "w"),
+        (lambda: R.bias_variance([], 10), ValueError, "models"),
+        (lambda: R.sample_size_sweep([], 3), ValueError, "sizes"),
+    ],
+)
+def test_remaining_bad_inputs_are_rejected_by_name(call, error, name):
+    with pytest.raises(error, match=name):
+        call()
+
+
+# --- 般化勾配 (人のデータとの比較) -------------------------------------------------------
+
+
+def test_gaussian_green_function_is_the_network_trained_on_one_point():
+    d = np.linspace(0, 3, 31)
+    for width in [0.3, 1.0]:
+        net = R.fit_regularization_network([0.0], [1.0], 0.0, width)
+        assert np.allclose(net.predict(d), R.green_function(d, width, "gaussian"))
+    assert np.allclose(R.green_function(d, 0.7, "exponential"), np.exp(-d / 0.7))
+
+
+def test_exponential_is_the_green_function_of_the_first_order_penalty():
+    # 1 次元の格子で (s² D^T D + I) g = δ を解くと、g は exp(−|x|/s) に比例する
+    h, s = 0.01, 0.5
+    n = 1201
+    D = np.diff(np.eye(n), axis=0) / h
+    delta = np.zeros(n)
+    delta[n // 2] = 1 / h
+    g = np.linalg.solve(s**2 * D.T @ D + np.eye(n), delta)
+    x = (np.arange(n) - n // 2) * h
+    inner = np.abs(x) < 3
+    expected = R.green_function(np.abs(x[inner]), s, "exponential") / (2 * s)
+    assert np.allclose(g[inner], expected, atol=0.02 * expected.max())
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "exponential"])
+def test_fit_generalization_gradient_recovers_known_parameters(kind):
+    d = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+    y = 4.0 + 6.0 * R.green_function(d, 0.8, kind)
+    fit = R.fit_generalization_gradient(d, y, kind, widths=np.linspace(0.2, 2.0, 181))
+    assert fit.width == pytest.approx(0.8, abs=0.011)
+    assert fit.amplitude == pytest.approx(6.0, rel=0.02)
+    assert fit.baseline == pytest.approx(4.0, abs=0.1)
+    assert fit.rmse < 0.02 and fit.r2 > 0.999
+    assert np.allclose(fit.predict(d), y, atol=0.05)
+
+
+def test_exponential_fits_hovland_better_than_the_gaussian_network():
+    from deeppsych.data import human_generalization
+
+    steps, gsr = human_generalization.hovland_gradient()
+    gauss = R.fit_generalization_gradient(steps, gsr, "gaussian")
+    expo = R.fit_generalization_gradient(steps, gsr, "exponential")
+    assert expo.rmse < 0.5 * gauss.rmse  # 指数関数型のほうがよく合う
+    assert min(gauss.r2, expo.r2) > 0.95  # どちらも大まかな形はとらえる (4 点に 3 つの数)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda: R.green_function([0.0, -1.0], 1.0), ValueError, "distance"),
+        (lambda: R.green_function([0.0, np.nan], 1.0), ValueError, "distance"),
+        (lambda: R.green_function([0.0], 0.0), ValueError, "width"),
+        (lambda: R.green_function([0.0], 1.0, "cauchy"), ValueError, "kind"),
+        (lambda: R.fit_generalization_gradient([0, 1, 2], [1.0, 2.0]), ValueError, "distance"),
+        (lambda: R.fit_generalization_gradient([0, 1], [1.0, 2.0]), ValueError, "3 点"),
+        (lambda: R.fit_generalization_gradient([1, 1, 1], [1.0, 2.0, 3.0]), ValueError, "distance"),
+        (
+            lambda: R.fit_generalization_gradient([0, 1, 2], [1.0, np.inf, 3.0]),
+            ValueError,
+            "response",
+        ),
+        (lambda: R.fit_generalization_gradient([0, 1, 2], ["a", "b", "c"]), TypeError, "response"),
+        (
+            lambda: R.fit_generalization_gradient([0, 1, 2], [1, 2, 3], widths=[0.0]),
+            ValueError,
+            "widths",
+        ),
+    ],
+)
+def test_gradient_functions_reject_bad_input(call, error, name):
+    with pytest.raises(error, match=name):
+        call()

@@ -40,11 +40,14 @@ from .linear import (  # noqa: F401  (book/08_regularization.md は reg.ridge �
     soft_threshold,
 )
 from .tikhonov import (  # noqa: F401  (章は reg.tikhonov などと呼ぶ)
+    GradientFit,
     RegularizationNetwork,
     blur_matrix,
     difference_matrix,
+    fit_generalization_gradient,
     fit_regularization_network,
     gaussian_kernel,
+    green_function,
     tikhonov,
     tikhonov_objective,
 )
@@ -120,9 +123,17 @@ def mse(y_true, y_pred) -> float:
 # --- 次数・データ数・繰り返し標本 ---------------------------------------------------
 
 
+def _curve_data(data) -> CurveData:
+    if not isinstance(data, CurveData):
+        raise TypeError(f"data は make_curve_data の返す CurveData です ({type(data).__name__})")
+    return data
+
+
 def degree_sweep(data: CurveData, degrees) -> dict[str, np.ndarray]:
     """次数ごとの訓練誤差とテスト誤差 (平均二乗誤差)。"""
-    degrees = [positive_int(d, "degree", minimum=0) for d in degrees]
+    data, degrees = _curve_data(data), [positive_int(d, "degree", minimum=0) for d in degrees]
+    if not degrees:
+        raise ValueError("degrees が空です: 次数を 1 つ以上")
     train, test = [], []
     for d in degrees:
         fit = fit_polynomial(data.x_train, data.y_train, d)
@@ -138,6 +149,8 @@ def sample_size_sweep(sizes, degree: int, n_repeats: int = 50, noise: float = 0.
         positive_int(n_repeats, "n_repeats"),
     )
     sizes = [positive_int(n, "size", minimum=degree + 2) for n in sizes]
+    if not sizes:
+        raise ValueError("sizes が空です: データ数を 1 つ以上")
     rng = np.random.default_rng(seed)
     train = np.zeros((len(sizes), n_repeats))
     test = np.zeros_like(train)
@@ -161,6 +174,8 @@ def bias_variance(models, n_train: int, n_repeats: int = 200, noise: float = 0.3
     models = [
         (positive_int(d, "degree", minimum=0), nonnegative_number(lam, "lam")) for d, lam in models
     ]
+    if not models:
+        raise ValueError("models が空です: (次数, λ) の組を 1 つ以上")
     n_repeats = positive_int(n_repeats, "n_repeats", minimum=2)
     rng = np.random.default_rng(seed)
     grid = np.linspace(*DOMAIN, 201)
@@ -221,6 +236,8 @@ def negative_log_posterior(w, X, y, noise_sd: float, prior_scale: float, prior="
     """
     X, y = design(X, y)
     w = as_float_array(w, "w", 1)
+    if w.size != X.shape[1]:
+        raise ValueError(f"w の長さ {w.size} が X の列数 {X.shape[1]} と違います")
     sigma = positive_number(noise_sd, "noise_sd")
     scale = positive_number(prior_scale, "prior_scale")
     r = y - X @ w
@@ -303,14 +320,15 @@ def train_mlp(
 ) -> MLPRun:
     """多層パーセプトロンを全データ一括の Adam で学習する。
 
-    損失 = 平均二乗誤差 + weight_decay × Σ‖W‖² (重み行列だけに罰則をかける)。
+    損失 = 平均二乗誤差 + weight_decay × Σ‖W‖² (重み行列だけの L2 罰則。Adam では AdamW の減衰とは別物)。
 
     * dropout: 隠れ層のユニットを確率 dropout で落とす (Srivastava et al. 2014)
     * input_noise: データ拡張。エポックごとに訓練の x に N(0, input_noise²) のずれを加える
-      (雑音つき学習は Tikhonov 正則化と同等; Bishop 1995)
+      (雑音が小さければ、近似的に Tikhonov 正則化と同じ; Bishop 1995)
     * patience: 早期終了。検証誤差が patience 回の評価のあいだ下がらなければ止め、最良の重みに戻す
     """
-    epochs, eval_every = positive_int(epochs, "epochs"), positive_int(eval_every, "eval_every")
+    data, epochs = _curve_data(data), positive_int(epochs, "epochs")
+    eval_every = positive_int(eval_every, "eval_every")
     weight_decay = nonnegative_number(weight_decay, "weight_decay")
     input_noise = nonnegative_number(input_noise, "input_noise")
     if patience is not None:
