@@ -5,6 +5,8 @@
   P = I ならリッジ回帰 (``linear.ridge``) と同じ。
 * 正則化ネットワーク (Poggio & Girosi 1990): f(x) = Σ_i c_i G(x; x_i)、(G + λI)c = y。
   scikit-learn の KernelRidge(alpha=λ, kernel="rbf", gamma=1 / (2 width²)) と同じ解。
+* 般化勾配: 1 点だけで学んだときの応答の形はグリーン関数そのもの (``green_function``)。人の般化勾配
+  (``data.human_generalization``) に「基線 + 振幅 × グリーン関数」を当てはめて形を比べる。
 """
 
 from __future__ import annotations
