@@ -185,7 +185,7 @@ def test_unseen_sentences_share_no_sentence_with_what_the_model_read():
 
 
 def test_the_chapters_acceptability_test_set_is_disjoint_from_pretraining_and_fine_tuning():
-    """第 6 章の作り方: 評価の文は、事前学習の 1 万 2 千文にもファインチューニング用の 1000 文にも現れない。"""
+    """book/05_bert.md の作り方: 評価の文は、事前学習の 1 万 2 千文にもファインチューニング用の 1000 文にも現れない。"""
     pretraining = planted_corpus.generate(12000, seed=0).sentences
     fresh = planted_corpus.generate(4000, seed=7).sentences
     pool = fresh[:1000]

@@ -1,4 +1,4 @@
-"""deeppsych.data.noisy_sine: 第 8 章の雑音のある sin 曲線 (種で決まり、非復元抽出)。"""
+"""deeppsych.data.noisy_sine: book/08_regularization.md の雑音のある sin 曲線 (種で決まり、非復元抽出)。"""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""deeppsych.linear: 最小二乗法・リッジ回帰・ラッソを scikit-learn と突き合わせる (第 2 章の符号化モデルと第 8 章が共有)。"""
+"""deeppsych.linear: 最小二乗法・リッジ回帰・ラッソを scikit-learn と突き合わせる (book/02_cosine_correlation.md の符号化モデルと book/08_regularization.md が共有)。"""
 
 import numpy as np
 import pytest
@@ -18,13 +18,13 @@ def random_design(n=30, p=6, seed=0):
 
 
 def chapter_design():
-    """第 8 章と同じ 9 次の多項式の特徴 (12 点)。"""
+    """book/08_regularization.md と同じ 9 次の多項式の特徴 (12 点)。"""
     data = noisy_sine.make_curve_data(12, 200, 0.3, seed=2)
     return polynomial_features(data.x_train, 9), data.y_train
 
 
 def random_problem(n=14, p=5, v=30, seed=0):
-    """第 2 章の符号化モデルの形: 出力 (ボクセル) が v 個。"""
+    """book/02_cosine_correlation.md の符号化モデルの形: 出力 (ボクセル) が v 個。"""
     rng = np.random.default_rng(seed)
     x = rng.random((n, p))
     y = x @ rng.normal(size=(p, v)) + 2.0 + 0.3 * rng.normal(size=(n, v))

@@ -1,4 +1,4 @@
-"""deeppsych.regularization: 第 8 章の式を数値で確かめ、scikit-learn と突き合わせる (docs/common_mistakes.md の 11 を含む)。"""
+"""deeppsych.regularization: book/08_regularization.md の式を数値で確かめ、scikit-learn と突き合わせる (docs/common_mistakes.md の 11 を含む)。"""
 
 import numpy as np
 import pytest

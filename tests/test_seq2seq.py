@@ -78,7 +78,7 @@ def test_the_content_check_catches_location_based_attention():
 
 
 def test_gru_step_follows_the_gate_equations_of_the_chapter():
-    # 第 4 章の式 (eq-s2s-gru): r, z はシグモイド関数、候補は tanh(W x + r ⊙ (U h))、h' = z ⊙ h + (1 − z) ⊙ 候補
+    # book/04_seq2seq.md の式 (eq-s2s-gru): r, z はシグモイド関数、候補は tanh(W x + r ⊙ (U h))、h' = z ⊙ h + (1 − z) ⊙ 候補
     torch.manual_seed(0)
     gru = torch.nn.GRU(4, 3, batch_first=True)
     x, h = torch.randn(2, 1, 4), torch.randn(1, 2, 3)
