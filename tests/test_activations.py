@@ -144,6 +144,7 @@ def test_cross_entropy_gradient_is_p_minus_t_and_squared_error_vanishes():
     assert abs(float(g_se[0])) < 1e-3 < abs(float(g_ce[0]))
 
 
+@pytest.mark.slow
 def test_k_winners_take_all_ends_with_exactly_k_winners():
     g = torch.Generator().manual_seed(1)
     for trial in range(20):
@@ -157,6 +158,7 @@ def test_k_winners_take_all_ends_with_exactly_k_winners():
         assert float(result.activity[0].sum()) > k  # はじめは k より多くが活動している
 
 
+@pytest.mark.slow
 def test_vanishing_gradient_sigmoid_vs_relu():
     sig = A.layer_gradient_norms("sigmoid", depth=12, seed=0)
     relu = A.layer_gradient_norms("relu", depth=12, seed=0)

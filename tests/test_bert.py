@@ -41,6 +41,7 @@ def test_pairs_are_cls_a_sep_b_sep_with_segments(vocab):
         B.encode_pairs(vocab, [([], None)])
 
 
+@pytest.mark.slow
 def test_masking_statistics_follow_bert():
     g = torch.Generator().manual_seed(0)
     vocab_size, n_special = 300, 5
@@ -117,6 +118,7 @@ def test_next_sentence_pairs_share_topics(corpus):
         T.sentence_pairs([["犬", "。"]], topics, 4)
 
 
+@pytest.mark.slow
 def test_reduced_pretraining_beats_the_unigram_baseline(corpus, vocab):
     topics = T.planted_topics(corpus)
     train = T.sentence_pairs(corpus.sentences[:2500], topics, 2000, seed=0)

@@ -43,6 +43,7 @@ def test_architecture_and_layer_names(model, scenes):
     assert model.feature_maps(scenes.images).shape == (6, 32, 12, 12)
 
 
+@pytest.mark.slow
 def test_cam_mean_plus_bias_is_the_logit(model, scenes):
     """Zhou et al. (2016): S_c = Σ_k w_k^c F_k = (1/Z) Σ_{x,y} M_c(x, y) + b_c。"""
     for c in range(10):
@@ -52,6 +53,7 @@ def test_cam_mean_plus_bias_is_the_logit(model, scenes):
         assert torch.allclose(m.mean(dim=(1, 2)) + model.fc.bias[c], logits, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_grad_cam_equals_cam_up_to_a_positive_constant_for_gap_linear(model, scenes):
     classes = torch.tensor([0, 3, 7, 9, 1, 4])
     m = cam.class_activation_map(model, scenes.images, classes)
@@ -79,6 +81,7 @@ def _independent_grad_cam(model, images, c, layer):
     return torch.relu((alpha * a).sum(dim=1)).detach()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layer", LAYERS)
 def test_grad_cam_matches_an_independent_autograd_computation(model, scenes, layer):
     for c in (2, 8):
@@ -87,6 +90,7 @@ def test_grad_cam_matches_an_independent_autograd_computation(model, scenes, lay
         assert torch.allclose(ours, reference, atol=1e-6, rtol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layer", LAYERS)
 def test_raw_grad_cam_equals_torchcam(model, scenes, layer):
     methods = pytest.importorskip("torchcam.methods")
@@ -108,6 +112,7 @@ def test_cam_equals_torchcam_cam(model, scenes):
     assert torch.allclose(cam.class_activation_map(model, scenes.images, 5), reference, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_hooks_are_removed_and_each_image_gets_its_own_map(model, scenes):
     before = _hook_count(model)
     batch = cam.grad_cam(model, scenes.images, 4, "features.relu2")
@@ -126,6 +131,7 @@ def test_hooks_are_removed_even_when_the_computation_fails(model, scenes):
     assert _hook_count(model) == 0
 
 
+@pytest.mark.slow
 def test_maps_upsample_to_the_input_size(model, scenes):
     for layer in LAYERS:
         small = cam.grad_cam(model, scenes.images, 1, layer)
@@ -159,6 +165,7 @@ def test_pointing_game_bookkeeping(model, scenes):
     assert np.array_equal(cam_evaluation.peak_locations(maps), [[1, 6], [4, 0]])
 
 
+@pytest.mark.slow
 def test_reduced_training_run_localises_each_digit(trained):
     """学習用と違う画像の場面で、各数字のクラスの地図が、その数字の上で最大になる。
 
@@ -248,6 +255,7 @@ def _hooked_pixel_map(model, images, c, rule):
     return g[:, 0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", cam_pixels.PIXEL_RULES)
 def test_pixel_maps_match_an_independent_hook_implementation(model, scenes, rule):
     for c in (1, 6):
@@ -259,6 +267,7 @@ def test_pixel_maps_match_an_independent_hook_implementation(model, scenes, rule
     assert all(p.grad is None for p in model.parameters())
 
 
+@pytest.mark.slow
 def test_guided_rule_differs_from_the_plain_gradient_and_from_deconv(model, scenes):
     x = scenes.images.clone().requires_grad_(True)
     (plain,) = torch.autograd.grad(model(x)[:, 2].sum(), x)
@@ -270,6 +279,7 @@ def test_guided_rule_differs_from_the_plain_gradient_and_from_deconv(model, scen
     assert deconv.abs().sum() > 0
 
 
+@pytest.mark.slow
 def test_guided_grad_cam_is_the_product_of_its_parts(model, scenes):
     for rule in cam_pixels.PIXEL_RULES:
         product = cam_pixels.guided_backprop(model, scenes.images, 3, rule) * cam.upsample(
@@ -312,6 +322,7 @@ def test_class_discrimination_reads_the_mass_inside_each_box(model):
     assert (result.choices[:, 1] == 0.0).all()
 
 
+@pytest.mark.slow
 def test_reduced_training_run_separates_the_four_visualisations(trained):
     """人の実験の模擬: Grad-CAM を掛けると、どちらの画素の地図でもクラスを見分けやすくなる。"""
     model, _ = trained

@@ -130,6 +130,7 @@ def test_bad_romaji_is_rejected():
         H.romaji_to_kana(3)
 
 
+@pytest.mark.slow
 def test_reading_the_data_does_not_import_the_ogura_package():
     """ogura の __init__ は pkg_resources を import する (新しい setuptools にはない) ので、json だけを読む。"""
     import subprocess

@@ -28,6 +28,7 @@ def test_held_out_predictions_equal_refitting_without_the_pair():
         assert np.allclose(predicted, slow, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_leave_two_out_equals_the_plain_loop():
     x, y = random_problem(n=12, seed=3)
     y = y + 3.0 * np.random.default_rng(0).normal(size=y.shape)  # 間違いも出る程度の雑音
@@ -61,6 +62,7 @@ def test_verb_features_are_unit_length_per_noun(chapter_features):
     assert np.allclose(norms, 1.0)
 
 
+@pytest.mark.slow
 def test_leave_two_out_is_near_one_at_low_noise_and_chance_when_shuffled(chapter_features):
     data = synthetic_fmri.generate(chapter_features, snr=1.0, seed=0)
     assert E.leave_two_out(chapter_features, data.images, lam=1.0).accuracy > 0.98

@@ -192,6 +192,7 @@ def deblur_problem(seed=0):
     return A, y, z
 
 
+@pytest.mark.slow
 def test_tikhonov_solves_the_normal_equations_and_minimises_the_functional():
     A, y, _ = deblur_problem()
     P = R.difference_matrix(len(y), 1)

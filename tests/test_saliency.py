@@ -39,6 +39,7 @@ def test_popout_target_is_the_most_salient_and_fixated_first():
         assert S.fixations_to_target(d, seed=seed) == 1
 
 
+@pytest.mark.slow
 def test_conjunction_search_is_serial_and_guidance_helps():
     results = S.search_experiment(set_sizes=(4, 32), n_trials=12, seed=0, guidance_weight=0.2)
     feature = results["feature"].mean(axis=1)
@@ -51,6 +52,7 @@ def test_conjunction_search_is_serial_and_guidance_helps():
     assert guided[1] < 0.8 * conjunction[1]
 
 
+@pytest.mark.slow
 def test_absent_trials_visit_every_item_and_take_about_twice_as_long():
     sizes = (4, 32)
     results = S.search_experiment(set_sizes=sizes, n_trials=10, seed=0, absent=True)

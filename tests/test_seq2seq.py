@@ -102,6 +102,7 @@ def test_decoder_hidden_state_changes_every_step(attention):
     assert (steps > 1e-6).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attention", S.ATTENTIONS)
 def test_gradients_reach_the_encoder_and_every_parameter_is_initialised(attention):
     model, pairs = _model(attention)
@@ -115,6 +116,7 @@ def test_gradients_reach_the_encoder_and_every_parameter_is_initialised(attentio
         assert p.abs().sum() > 0 or "bias" in name, name
 
 
+@pytest.mark.slow
 def test_teacher_forcing_input_is_the_target_shifted_right():
     model, _ = _model("additive")
     src, lengths = _mixed_batch(model)
@@ -127,6 +129,7 @@ def test_teacher_forcing_input_is_the_target_shifted_right():
     assert not torch.allclose(a[:, 3], b[:, 3])
 
 
+@pytest.mark.slow
 def test_numeral_generator_round_trips_every_number():
     for n in range(1, numerals.MAX_NUMBER + 1):
         assert numerals.from_kanji(numerals.to_kanji(n)) == n
@@ -137,6 +140,7 @@ def test_numeral_generator_round_trips_every_number():
     assert not {"".join(t) for _, t in train} & {"".join(t) for _, t in test}
 
 
+@pytest.mark.slow
 def test_reduced_training_numerals_attention_and_vanilla_on_long_reversals():
     train, test = numerals.numeral_split(2000, 300, seed=0)
     model = S.build_model(train, "additive", hidden=48, seed=0)

@@ -141,6 +141,7 @@ def test_roc_auc_matches_scikit_learn():
     assert S.roc_auc([1, 2], [0, 0.5]) == 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("model", "dim"), [("use", 512), ("e5", 384)])
 def test_embed_offline_models_unit_length_and_deterministic(model, dim):
     words = ["猫", "ネコ", "電車", "猫"]
@@ -151,6 +152,7 @@ def test_embed_offline_models_unit_length_and_deterministic(model, dim):
     assert torch.equal(S.embed(words, model), v)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("model", "min_auc"), [("use", 0.95), ("e5", 0.85)])
 def test_embeddings_rank_related_pairs_above_unrelated(model, min_auc):
     from deeppsych.data import word_pairs
@@ -164,6 +166,7 @@ def test_embeddings_rank_related_pairs_above_unrelated(model, min_auc):
     assert S.roc_auc(related, unrelated) > min_auc
 
 
+@pytest.mark.slow
 def test_e5_is_anisotropic_and_centring_removes_the_common_direction():
     from deeppsych.data import word_pairs
 

@@ -50,6 +50,7 @@ def test_scale_keeps_score_variance_near_one():
         assert (raw / math.sqrt(d_k)).var().item() == pytest.approx(1.0, rel=0.1)
 
 
+@pytest.mark.slow
 def test_multihead_attention_equals_torch_multiheadattention():
     torch.manual_seed(0)
     ours = T.MultiHeadAttention(16, 4).double()
@@ -115,6 +116,7 @@ def test_decoder_input_is_the_target_shifted_right():
     assert not (inputs == tgt).any()
 
 
+@pytest.mark.slow
 def test_changing_target_tokens_from_t_on_cannot_change_predictions_up_to_t():
     """答えの漏れがないこと: 位置 t の予測は正解の t 番目以降にまったく依存しない (講義の版の誤り)。"""
     model, pairs = _poem_model()
@@ -161,6 +163,7 @@ def test_attention_maps_shapes_and_padding():
     assert (maps.decoder_self[0][0].triu(1) == 0).all()
 
 
+@pytest.mark.slow
 def test_reduced_run_memorises_poems():
     pairs = hyakunin_isshu.poem_pairs()[:30]
     model = T.build_model(pairs, d_model=32, n_heads=4, d_ff=64, seed=0)
@@ -170,6 +173,7 @@ def test_reduced_run_memorises_poems():
     assert S.exact_match(model, pairs).mean() >= 0.9
 
 
+@pytest.mark.slow
 def test_reduced_run_generalises_on_numerals():
     train, test = numerals.numeral_split(2000, 300, seed=0)
     model = T.build_model(train, d_model=32, n_heads=4, d_ff=64, seed=0)

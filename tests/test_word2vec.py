@@ -262,6 +262,7 @@ def test_sudachi_tokenises_the_lecture_sentence():
         W.tokenize(SENTENCE)
 
 
+@pytest.mark.slow
 def test_similarity_structure_agrees_with_gensim(corpus, skipgram):
     pytest.importorskip("gensim")
     reference = W.train_gensim(corpus.sentences, model="skipgram", epochs=5, seed=0)
