@@ -147,6 +147,7 @@ def test_scrambled_sentences_keep_words_and_change_order():
         T.scrambled(["犬", "。"], rng)
 
 
+@pytest.mark.slow
 def test_acceptability_data_and_fine_tuning(corpus, vocab):
     data = T.acceptability_data(corpus.sentences, 40, seed=0)
     assert sum(y for _, y in data) == 20
@@ -186,6 +187,7 @@ def test_unseen_sentences_share_no_sentence_with_what_the_model_read():
         T.unseen_sentences([a, []], [b])
 
 
+@pytest.mark.slow
 def test_the_chapters_acceptability_test_set_is_disjoint_from_pretraining_and_fine_tuning():
     """book/05_bert.md の作り方: 評価の文は、事前学習の 1 万 2 千文にもファインチューニング用の 1000 文にも現れない。"""
     pretraining = planted_corpus.generate(12000, seed=0).sentences

@@ -224,6 +224,7 @@ def test_ridge_is_tikhonov_with_identity_penalty():
     assert np.allclose(R.tikhonov(Xc, yc, 0.7), R.ridge(X, y, 0.7).coef)
 
 
+@pytest.mark.slow
 def test_regularisation_stabilises_the_ill_posed_deblurring():
     A, y, z = deblur_problem()
     assert np.linalg.cond(A) > 1e6
@@ -536,6 +537,7 @@ def test_gaussian_green_function_is_the_network_trained_on_one_point():
     assert np.allclose(R.green_function(d, 0.7, "exponential"), np.exp(-d / 0.7))
 
 
+@pytest.mark.slow
 def test_exponential_is_the_green_function_of_the_first_order_penalty():
     # 1 次元の格子で (s² D^T D + I) g = δ を解くと、g は exp(−|x|/s) に比例する
     h, s = 0.01, 0.5

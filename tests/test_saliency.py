@@ -30,6 +30,7 @@ def test_normalise_promotes_a_single_peak_over_many():
     assert S.normalise(np.zeros((8, 8))).max() == 0.0
 
 
+@pytest.mark.slow
 def test_popout_target_is_the_most_salient_and_fixated_first():
     for seed in range(10):
         d = S.search_display("feature", 16, seed=seed)

@@ -19,6 +19,7 @@ def _mixed_batch(model):
     return src, lengths
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attention", ["additive", "dot", "general"])
 def test_attention_weights_are_a_distribution_with_zero_on_padding(attention):
     model, _ = _model(attention)

@@ -25,6 +25,7 @@ def _spread(v):
     return np.ptp(v) > 1e-3 * max(1.0, np.abs(v).max())
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(vector_pairs())
 def test_pearson_r_is_cosine_of_centred_vectors_and_matches_numpy_scipy(pair):
@@ -192,6 +193,7 @@ def test_embed_rejects_bad_input():
         S.embed(["猫", ""])
 
 
+@pytest.mark.slow
 def test_pair_scores_and_answer_by_similarity():
     pairs = [("猫", "ネコ"), ("雨", "傘")]
     scores = S.pair_scores(pairs, "use", reference=["水", "空", "道"])

@@ -186,6 +186,7 @@ def test_equal_training_makes_interference_similar(trials):
     assert eq.interference(CN) < 0.5 * trials.interference(CN)
 
 
+@pytest.mark.slow
 def test_reversed_training_reverses_the_asymmetry():
     out = SE.interference_by_training([(1, 10), (10, 1)], n_trials=400)
     # sweep seeds 0-2 × {native, default}: the weak task's interference is ≥ 8× the other's, or the other's is ≤ 0

@@ -140,6 +140,7 @@ def test_untrained_model_recalls_no_poem_when_decoding_free_running():
     assert S.exact_match(model, pairs).mean() == 0.0
 
 
+@pytest.mark.slow
 def test_greedy_decoding_is_free_running():
     """貪欲復号の各ステップは、自分が出した記号を入力にしたときの教師強制の予測と一致する。"""
     model, pairs = _poem_model()
@@ -152,6 +153,7 @@ def test_greedy_decoding_is_free_running():
     assert torch.allclose(decoded.attention.sum(-1), torch.ones(3, 8))
 
 
+@pytest.mark.slow
 def test_attention_maps_shapes_and_padding():
     model, pairs = _poem_model()
     source, target = pairs[0]

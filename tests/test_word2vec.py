@@ -193,6 +193,7 @@ def test_reduced_run_solves_planted_analogies_and_groups_categories(corpus, skip
     assert sum(members.get(w) == "動物" for w in neighbours) >= 4  # sweep: 5/5 (6/6)
 
 
+@pytest.mark.slow
 def test_cbow_reduced_run_groups_categories(corpus):
     cbow = W.train(corpus.sentences, model="cbow", epochs=3, seed=0)
     members = {w: c for c, words in corpus.categories.items() for w in words}
