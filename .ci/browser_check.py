@@ -35,7 +35,9 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chapters import ROOT, chapter_names  # noqa: E402
+
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 SHOTS = HTML.parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -75,7 +77,6 @@ MULTI_WORD_QUERIES = [
     "反応時間 干渉",
 ]
 
-CHAPTER_RE = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
 
 # ページの中の、ファイルを指しうる属性をすべて集める (meta refresh の行き先も)
 LINKS_JS = """() => {
@@ -429,7 +430,7 @@ def main() -> int:
         for p in HTML.rglob("*.html")
         if p.relative_to(HTML).parts[0] not in ("_static", "_sources")
     )
-    chapters = sorted(p.stem for p in (HTML / "book").glob("*.html") if CHAPTER_RE.match(p.stem))
+    chapters = chapter_names()  # 目次の番号つきの章 (.ci/chapters.py)
     notebooks = repo_notebooks()
 
     shutil.rmtree(SHOTS, ignore_errors=True)

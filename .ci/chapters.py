@@ -28,3 +28,11 @@ def chapters() -> list[Path]:
 def chapter_names() -> list[str]:
     """章のファイル名の幹 (例: 01_softmax_attention) を目次の順に。"""
     return [p.stem for p in chapters()]
+
+
+def torch_requirement() -> str:
+    """torch の版の固定 (ただ 1 か所: requirements.txt の行)。例: 'torch==2.13.0'。"""
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if re.match(r"torch==", line.strip()):
+            return line.strip()
+    raise ValueError("requirements.txt に torch==… の行がありません")

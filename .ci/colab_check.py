@@ -17,17 +17,19 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chapters import ROOT, torch_requirement  # noqa: E402
+from chapters import chapters as chapter_sources  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "_build" / "colab"
-TORCH = "torch==2.13.0"  # Colab にあらかじめ入っている torch の代わり
+TORCH = (
+    torch_requirement()
+)  # Colab にあらかじめ入っている torch の代わり (requirements.txt と同じ版)
 
 
 def chapters() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return [ROOT / f"{f}.ipynb" for f in files if re.fullmatch(r"book/\d\d_\w+", f)]
+    """目次の番号つきの章の .ipynb の双子 (章の一覧は .ci/chapters.py だけ)。"""
+    return [md.with_suffix(".ipynb") for md in chapter_sources()]
 
 
 def install_command(notebook: Path, url: str) -> list[str]:

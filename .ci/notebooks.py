@@ -351,13 +351,9 @@ def indent(lines: list[str], prefix: str) -> list[str]:
 def chapter_sources() -> list[Path]:
     """双子をもつ章: 目次の番号つきの章 (.ci/chapters.py) のうち、jupytext のノートブックであるもの。"""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    try:
-        from chapters import chapters
-    except ImportError:  # .ci/chapters.py がまだない版
-        found = sorted((ROOT / "book").glob("[0-9][0-9]_*.md"))
-    else:
-        found = chapters()
-    return [p for p in found if "kernelspec:" in p.read_text(encoding="utf-8")[:500]]
+    from chapters import chapters
+
+    return [p for p in chapters() if "kernelspec:" in p.read_text(encoding="utf-8")[:500]]
 
 
 def docname_of(md: Path) -> str:
