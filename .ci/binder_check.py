@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from colab_check import RUNNER, chapters  # noqa: E402  (Colab の道筋と同じ章・同じ実行)
+from colab_check import chapters, run_twins  # noqa: E402  (Colab の道筋と同じ章・同じ実行)
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "_build" / "binder"
@@ -49,26 +49,8 @@ def main() -> None:
     if install.returncode != 0:
         sys.exit(f"binder/requirements.txt から環境を作れない:\n{install.stderr[-3000:]}")
     print(f"  環境: binder/requirements.txt から {time.perf_counter() - started:.0f} 秒")
-    failures = []
     notebooks = [repo / nb.relative_to(ROOT) for nb in chapters()]
-    for notebook in notebooks:
-        if not notebook.is_file():
-            failures.append(f"{notebook.name}: コミットされていない")
-            continue
-        run = subprocess.run(
-            [str(python), "-c", RUNNER, str(notebook), str(notebook.parent)],
-            capture_output=True,
-            text=True,
-            cwd=notebook.parent,
-        )
-        if run.returncode != 0:
-            failures.append(f"{notebook.name}:\n{run.stderr[-2000:]}")
-            print(f"  {notebook.name}: 失敗")
-        else:
-            print(f"  {notebook.name}: {run.stdout.strip().splitlines()[-1]} 秒")
-    if failures:
-        sys.exit("Binder の道筋で実行できない章があります:\n" + "\n".join(failures))
-    print(f"Binder の道筋: {len(notebooks)} 章とも、binder/ だけから作った環境で最後まで実行できた")
+    run_twins(python, notebooks, "Binder の道筋", "binder/ だけから作った環境")
 
 
 if __name__ == "__main__":

@@ -2,19 +2,12 @@
 
 import numpy as np
 import pytest
+from designs import random_design  # noqa: E402
 from sklearn.linear_model import Lasso, Ridge
 
 from deeppsych import linear as L
 from deeppsych.data import noisy_sine
 from deeppsych.regularization import polynomial_features
-
-
-def random_design(n=30, p=6, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p)) @ rng.standard_normal((p, p))  # 相関のある列
-    w = np.array([3.0, -2.0, 0.0, 0.0, 1.5, 0.0])[:p]
-    y = X @ w + 0.7 + 0.5 * rng.standard_normal(n)
-    return X, y
 
 
 def chapter_design():

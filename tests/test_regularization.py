@@ -8,6 +8,7 @@ from scipy import optimize
 from deeppsych import regularization as R
 
 sklearn = pytest.importorskip("sklearn")
+from designs import random_design  # noqa: E402
 from sklearn.kernel_ridge import KernelRidge  # noqa: E402
 from sklearn.linear_model import Ridge  # noqa: E402
 from sklearn.model_selection import cross_val_score  # noqa: E402
@@ -15,14 +16,6 @@ from sklearn.model_selection import cross_val_score  # noqa: E402
 # 章と同じ設定
 CHAPTER_DATA = {"n_train": 12, "n_test": 200, "noise": 0.3, "seed": 2}
 CHAPTER_DEGREE = 9
-
-
-def random_design(n=30, p=6, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p)) @ rng.standard_normal((p, p))  # 相関のある列
-    w = np.array([3.0, -2.0, 0.0, 0.0, 1.5, 0.0])[:p]
-    y = X @ w + 0.7 + 0.5 * rng.standard_normal(n)
-    return X, y
 
 
 def chapter_design():
