@@ -41,9 +41,10 @@ def main() -> None:
     total = sum(times.values())
     print(f"  章の実行時間の合計: {total:.1f} 秒")
     if wall is not None and total > 0:
-        # まっさらなビルド (make book-cold) では、並行実行の効き目を表す (2 コアなら 0.5 に近いほどよい)
+        # まっさらなビルド (make book-cold) でだけ意味がある: 並行実行の効き目 (2 コアなら 0.5 に近いほどよい)
         print(
             f"  ビルドの壁時計 {wall:.0f} 秒 / 章の実行時間の合計 {total:.0f} 秒 = {wall / total:.2f}"
+            " (まっさらなビルドのときだけ意味がある)"
         )
     if problems:
         sys.exit("ビルドの検査に失敗しました:\n  " + "\n  ".join(problems))
