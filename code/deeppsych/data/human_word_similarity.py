@@ -5,20 +5,9 @@
 
 人の評定
 --------
-``wordsim353()``
-    WordSimilarity-353 (Finkelstein, Gabrilovich, Matias, Rivlin, Solan, Wolfman & Ruppin 2002,
-    "Placing search in context: The concept revisited", ACM Transactions on Information Systems
-    20(1), 116–131)。英語の語の対 353 組に、人が 0 (無関係) 〜 10 (とても関連が強い、または同じ
-    意味) で付けた評定の平均。評定者は 13 人 (最初の 153 組) と 16 人 (残りの 200 組)。教示は
-    「類似 (similarity)」を求めたが、関連 (tiger–jungle のような連想) も高く評定されている。
-    同梱ファイル ``wordsim353.tsv`` の列は Word 1、Word 2、Human (mean)。
-``simlex999()``
-    SimLex-999 (Hill, Reichart & Korhonen 2015, "SimLex-999: Evaluating semantic models with
-    (genuine) similarity estimation", Computational Linguistics 41(4), 665–695)。999 組
-    (名詞 666・動詞 222・形容詞 111 組) に、0〜10 で「意味の類似 (similarity)」だけを評定させた
-    平均。関連はあっても似ていない対は低く評定するよう教示した (反対語 old–new は 1.58)。評定は
-    Amazon Mechanical Turk の英語の母語話者 500 人で、1 組あたりおよそ 50 人。
-    同梱ファイル ``simlex999.txt`` の列は Word 1、Word 2、Human (mean)。
+``wordsim353()``・``simlex999()``
+    WordSim-353 と SimLex-999 の (語 1, 語 2, 評定の平均) を小文字で。読み込みと出典は
+    ``deeppsych.data.human_similarity`` (``book/02_cosine_correlation.md`` と同じデータ) にある。
 ``SIMLEX999_INTER_RATER_RHO``
     SimLex-999 の評定者どうしの一致: 評定者の対ごとの順位相関 (Spearman) の平均 0.67
     (Hill et al. 2015 が評定者間の一致として報告した値。節・ページは本書では確かめていない)。
@@ -39,6 +28,7 @@ import functools
 from pathlib import Path
 
 from .._checks import positive_int
+from . import human_similarity
 
 WORDSIM353_N_PAIRS = 353
 SIMLEX999_N_PAIRS = 999
@@ -46,10 +36,7 @@ RATING_SCALE = (0.0, 10.0)
 SIMLEX999_INTER_RATER_RHO = 0.67
 
 SOURCES = {
-    "wordsim353": "Finkelstein et al. (2002), ACM TOIS 20(1), 116-131; file gensim/test/test_data/"
-    "wordsim353.tsv",
-    "simlex999": "Hill, Reichart & Korhonen (2015), Computational Linguistics 41(4), 665-695; "
-    "file gensim/test/test_data/simlex999.txt",
+    **human_similarity.SOURCES,
     "wiki": "gensim/test/test_data/head500.noblanks.cor (English Wikipedia, gensim-preprocessed)",
 }
 
@@ -64,25 +51,19 @@ def _test_data(name: str) -> Path:
 
 
 def _ratings(name: str) -> tuple[tuple[str, str, float], ...]:
-    pairs = []
-    for line in _test_data(name).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        first, second, score = line.split("\t")
-        pairs.append((first.lower(), second.lower(), float(score)))
-    return tuple(pairs)
+    return tuple((p.word1.lower(), p.word2.lower(), p.rating) for p in human_similarity.load(name))
 
 
 @functools.lru_cache(maxsize=1)
 def wordsim353() -> tuple[tuple[str, str, float], ...]:
     """WordSimilarity-353: (語 1, 語 2, 人の評定の平均 0〜10) の 353 組。"""
-    return _ratings("wordsim353.tsv")
+    return _ratings("wordsim353")
 
 
 @functools.lru_cache(maxsize=1)
 def simlex999() -> tuple[tuple[str, str, float], ...]:
     """SimLex-999: (語 1, 語 2, 人の類似度の評定の平均 0〜10) の 999 組。"""
-    return _ratings("simlex999.txt")
+    return _ratings("simlex999")
 
 
 def stem(word: str) -> str:
