@@ -139,3 +139,13 @@ def test_bad_inputs_raise_clear_errors(call, error, message):
     X, y = random_design()
     with pytest.raises(error, match=message):
         call(X, y)
+
+
+@pytest.mark.parametrize(
+    "value, threshold, error",
+    [(np.nan, 1.0, ValueError), ([1.0, np.inf], 1.0, ValueError), (1.0, -0.5, ValueError),
+     (1.0, "1", TypeError)],
+)  # fmt: skip
+def test_soft_threshold_rejects_bad_input(value, threshold, error):
+    with pytest.raises(error, match="value|threshold"):
+        L.soft_threshold(value, threshold)

@@ -99,6 +99,7 @@ def test_sudachi_long_units():
         (lambda: shift_right(torch.zeros(2, 3), 1), TypeError, "tgt"),
         (lambda: tokenize(["彼"]), TypeError, "text"),
         (lambda: tokenize("彼", mode="D"), ValueError, "mode"),
+        (lambda: tokenize("  "), ValueError, "text"),
     ],
 )
 def test_bad_input_gives_clear_error(call, error, message):

@@ -101,6 +101,10 @@ def ridge(X, y, lam: float, fit_intercept: bool = True) -> LinearFit:
 
 def soft_threshold(value, threshold: float):
     """軟閾値関数 S(v, t) = sign(v) max(|v| − t, 0)。ラッソの係数がちょうど 0 になる理由。"""
+    threshold = nonnegative_number(threshold, "threshold")
+    value = as_float_array(value, "value", np.ndim(value)) if np.ndim(value) else float(value)
+    if not np.isfinite(value).all():
+        raise ValueError(f"value は有限の値でなければなりません ({value!r})")
     return np.sign(value) * np.maximum(np.abs(value) - threshold, 0.0)
 
 

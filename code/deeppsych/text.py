@@ -155,6 +155,8 @@ def tokenize(text: str, mode: str = "C") -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"text は文字列でなければなりません ({type(text).__name__})")
+    if not text.strip():
+        raise ValueError("text が空です: 単語に分ける文を渡してください")
     mode = one_of(mode, ("A", "B", "C"), "mode")
     return [m.surface() for m in _sudachi(mode).tokenize(text)]
 
