@@ -16,6 +16,7 @@ sphinxcontrib-bibtex の書式、myst-nb の glue の書式) ので、ノート�
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -102,14 +103,22 @@ def _exercises(app: Sphinx) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _text_backend():
+    """pybtex の素のテキストの書き手 (探すのが遅いので 1 度だけ作る)。"""
+    from pybtex.plugin import find_plugin
+
+    return find_plugin("pybtex.backends", "text")()
+
+
 def author_year(entry) -> tuple[str, str]:
     """(著者, 年): 1 人なら姓、2 人なら「A and B」、3 人以上なら「A et al.」 (author_year の書式)。"""
     from pybtex.richtext import Text
 
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
-    lasts = [Text(*p.rich_last_names).render_as("text") for p in persons]
+    lasts = [Text(*p.rich_last_names).render(_text_backend()) for p in persons]
     if not lasts:
-        names = Text.from_latex(entry.fields.get("title", entry.key)).render_as("text")
+        names = Text.from_latex(entry.fields.get("title", entry.key)).render(_text_backend())
     elif len(lasts) == 1:
         names = lasts[0]
     elif len(lasts) == 2:
@@ -167,15 +176,20 @@ def _glue(app: Sphinx) -> dict:
 
 
 def collect(app: Sphinx) -> dict:
-    return {
-        "labels": _labels(app),
-        "equations": _equations(app),
-        "docs": _docs(app),
-        "exercises": _exercises(app),
-        "cite": _citations(app),
-        "glue": _glue(app),
-        "release": app.config.release,
-    }
+    # 参照を 1 つ解くたびに Sphinx は文書の doctree を pickle から読み直すので、ここでは 1 文書 1 回にする
+    app.env.get_doctree = functools.lru_cache(maxsize=None)(app.env.get_doctree)
+    try:
+        return {
+            "labels": _labels(app),
+            "equations": _equations(app),
+            "docs": _docs(app),
+            "exercises": _exercises(app),
+            "cite": _citations(app),
+            "glue": _glue(app),
+            "release": app.config.release,
+        }
+    finally:
+        del app.env.get_doctree  # インスタンスの上書きを外し、元のメソッドに戻す
 
 
 def write_twin_data(app: Sphinx, exc: Exception | None) -> None:
