@@ -3,12 +3,15 @@
 式はすべて「誤差 + λ × 罰則」の形にそろえてある (誤差の項も 2 乗する。docs/common_mistakes.md の 11):
 
 * リッジ回帰とラッソ: ``linear.ridge``・``linear.lasso`` (``book/02_cosine_correlation.md`` の符号化モデルと同じ関数)
+* 多項式の基底と当てはめ、λ ごとの係数の道筋: ``polynomial`` モジュール
+* 過学習と未学習 (次数・データ数)、偏り–分散分解、交差検証、ベイズ的な読み方: このモジュール
 * 標準正則化理論と正則化ネットワーク: ``tikhonov`` モジュール
 * ニューラルネットワークの正則化: 重みの減衰、ドロップアウト、入力の雑音、早期終了 (``train_mlp``)
 
 切片 b には罰則をかけない (scikit-learn の fit_intercept=True と同じ)。scikit-learn との対応は
 Ridge(alpha=λ)、Lasso(alpha=λ / (2n))、KernelRidge(alpha=λ, kernel="rbf", gamma=1 / (2 width²))。
-データ (雑音のある sin 曲線) は ``data.noisy_sine`` にある。
+データ (雑音のある sin 曲線) は ``data.noisy_sine`` にある。章は ``regularization`` だけを import し、
+``linear``・``polynomial``・``tikhonov``・``data.noisy_sine`` の名前もここから呼ぶ (定義はそれぞれ 1 か所)。
 """
 
 from __future__ import annotations
@@ -39,6 +42,14 @@ from .linear import (  # noqa: F401  (book/08_regularization.md は reg.ridge �
     ridge,
     soft_threshold,
 )
+from .polynomial import (  # noqa: F401  (章は reg.fit_polynomial などと呼ぶ)
+    PENALTIES,
+    PolynomialFit,
+    coefficient_path,
+    fit_polynomial,
+    path_fits,
+    polynomial_features,
+)
 from .tikhonov import (  # noqa: F401  (章は reg.tikhonov などと呼ぶ)
     GradientFit,
     RegularizationNetwork,
@@ -51,65 +62,6 @@ from .tikhonov import (  # noqa: F401  (章は reg.tikhonov などと呼ぶ)
     tikhonov,
     tikhonov_objective,
 )
-
-PENALTIES = ("ridge", "lasso")
-
-# --- 多項式の特徴と、その当てはめ -----------------------------------------------------
-
-
-def polynomial_features(x, degree: int, domain=DOMAIN) -> np.ndarray:
-    """x を domain から [−1, 1] に線形に移した z について、列 z¹, …, z^degree を並べる。
-
-    尺度をそろえないと (例えば x ∈ [0, 6π] で x¹⁵) 列の大きさが何桁も違い、
-    正規方程式が数値的に解けなくなる。
-    切片の列は含まない (切片は当てはめの側で扱う)。degree = 0 なら (n, 0) の空の行列。
-    """
-    x = as_float_array(x, "x", 1)
-    degree = positive_int(degree, "degree", minimum=0)
-    lo, hi = domain
-    if not hi > lo:
-        raise ValueError(f"domain は (下限, 上限) で 下限 < 上限 です ({domain!r})")
-    z = 2 * (x - lo) / (hi - lo) - 1
-    return z[:, None] ** np.arange(1, degree + 1)
-
-
-@dataclass
-class PolynomialFit(LinearFit):
-    """多項式モデル。predict は x (1 次元) を受け取る。"""
-
-    degree: int = 0
-    domain: tuple = DOMAIN
-
-    def predict(self, x) -> np.ndarray:
-        return super().predict(polynomial_features(x, self.degree, self.domain))
-
-
-def path_fits(X, y, lams, penalty: str = "ridge") -> list[LinearFit]:
-    """λ ごとの当てはめ (lams と同じ順)。ラッソは大きい λ から順に、前の解を初期値にして解く。"""
-    one_of(penalty, PENALTIES, "penalty")
-    lams = as_float_array(lams, "lams", 1)
-    fits: list = [None] * lams.size
-    w = None
-    for i in np.argsort(-lams):
-        if penalty == "ridge":
-            fits[i] = ridge(X, y, float(lams[i]))
-        else:
-            fits[i] = lasso(X, y, float(lams[i]), init=w)
-            w = fits[i].coef
-    return fits
-
-
-def coefficient_path(X, y, lams, penalty: str = "ridge") -> np.ndarray:
-    """λ ごとの係数を並べた (len(lams), 列数) の配列。"""
-    return np.array([fit.coef for fit in path_fits(X, y, lams, penalty)])
-
-
-def fit_polynomial(x, y, degree: int, lam: float = 0.0, penalty: str = "ridge") -> PolynomialFit:
-    """多項式を当てはめる。lam = 0 なら最小二乗法、そうでなければ penalty (ridge / lasso)。"""
-    one_of(penalty, PENALTIES, "penalty")
-    X = polynomial_features(x, degree)
-    fit = (ridge if penalty == "ridge" else lasso)(X, y, lam)
-    return PolynomialFit(fit.coef, fit.intercept, fit.lam, fit.n_sweeps, fit.converged, degree)
 
 
 def mse(y_true, y_pred) -> float:
