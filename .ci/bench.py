@@ -80,8 +80,10 @@ def problems_in(nb) -> list[str]:
             if output.get("name") == "stderr":
                 found.append(f"セル {i} の stderr: {output.get('text', '')[:300]}")
         if "figure" in cell.get("metadata", {}).get("mystnb", {}):
-            kinds = [o.get("output_type") for o in cell.get("outputs", [])]
-            if kinds.count("display_data") != 1 or "execute_result" in kinds:
+            outputs = cell.get("outputs", [])
+            kinds = [o.get("output_type") for o in outputs]
+            # 図は 1 つの出力で、PNG を含む (スライダーつきの図は HTML と静止画の PNG の組)
+            if len(outputs) != 1 or "image/png" not in outputs[0].get("data", {}):
                 found.append(f"セル {i}: 図のセルの出力が画像 1 つではありません ({kinds})")
     return found
 
