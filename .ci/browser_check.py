@@ -12,7 +12,9 @@ BOOK_HTML=/path/to/_build/html。_build/html を localhost で配信し、Debian
 5. 各章の Colab・Binder の起動ボタンが、リポジトリにある book/NN_*.ipynb を指す
 6. 検索ページ: 用語集のすべての語を検索すると、その語を本文で使うすべての章が結果に出る。
    複数語の検索 (「ソフトマックス 温度」など) も、すべての語を含む章を返す
-7. 全ページの全体のスクリーンショットを _build/screenshots/ に保存する (公開はしない)
+7. スライダーつきの図 (deeppsych.interactive): 同梱の plotly.js で描かれ、どのスライダーを動かしても
+   目盛りと図のデータが変わる。各章に少なくとも 1 つある
+8. 全ページの全体のスクリーンショットを _build/screenshots/ に保存する (公開はしない)
 
 を確かめる。1 つでも問題があれば終了コード 1。
 """
@@ -415,6 +417,52 @@ class Checker:
             self.fail(where, f"raw TeX visible: {' '.join(raw[:8])}")
         return expected, counts["rendered"]
 
+    def check_sliders(self, where: str, page) -> tuple[int, int]:
+        """スライダーつきの図: どのスライダーを動かしても目盛りが動き、図のデータが変わること。
+
+        各スライダーのレールの 90% と 10% の位置を順にクリックする (目盛りが 2 つでも動く位置)。
+        最初の 2 つの図は、2 つの設定での画面を _build/screenshots/slider__<図>__<k>.png に残す。
+        """
+        figures = page.locator(".dp-interactive .dp-plot")
+        moved = 0
+        for f in range(figures.count()):
+            plot = figures.nth(f)
+            div = plot.get_attribute("id")
+            try:
+                plot.locator(".main-svg").first.wait_for(timeout=TIMEOUT_MS)
+            except PlaywrightError:
+                self.fail(where, f"slider figure {div} was not drawn (plotly.js missing?)")
+                continue
+            if page.locator(f"#{div} ~ .dp-fallback").count():
+                self.fail(where, f"slider figure {div} still shows its fallback image")
+            state = f"""() => {{ const gd = document.getElementById({div!r});
+                return JSON.stringify([gd.data, gd.layout.sliders.map((s) => s.active)]); }}"""
+            sliders = plot.locator("g.slider-group")
+            if sliders.count() == 0:
+                self.fail(where, f"slider figure {div} has no slider")
+            for k in range(sliders.count()):
+                rail = sliders.nth(k).locator("rect.slider-rail-touch-rect")
+                for shot, fraction in enumerate((0.9, 0.1)):
+                    before = page.evaluate(state)
+                    rail.scroll_into_view_if_needed()
+                    box = rail.bounding_box()
+                    page.mouse.click(
+                        box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2
+                    )
+                    try:  # 目盛り (active) も、描かれたデータも変わるまで待つ
+                        page.wait_for_function(
+                            f"""(b) => {{ const a = JSON.parse(({state})()), p = JSON.parse(b);
+                                return a[1][{k}] !== p[1][{k}] && JSON.stringify(a[0]) !== JSON.stringify(p[0]); }}""",
+                            arg=before,
+                            timeout=5_000,
+                        )
+                        moved += 1
+                    except PlaywrightError:
+                        self.fail(where, f"slider {k + 1} of {div} did not change the figure")
+                    if f < 2 and k == 0:
+                        plot.screenshot(path=SHOTS / f"slider__{div}__{shot}.png")
+        return figures.count(), moved
+
 
 def main() -> int:
     if not (HTML / "index.html").is_file():
@@ -440,6 +488,7 @@ def main() -> int:
     texts: dict[str, str] = {}  # 章 → 見えている本文
     terms: list[str] = []  # 用語集の語
     math_total = [0, 0]  # HTML の数式, 組版された数式
+    slider_total = [0, 0]  # スライダーつきの図, 動かして図が変わったスライダーの操作
     search_total = [0, 0]  # 用語集の語と複数語の検索, そのうち使う章がすべて出たもの
     try:
         with sync_playwright() as pw:
@@ -461,8 +510,13 @@ def main() -> int:
                     math_total[0] += n_math
                     math_total[1] += n_rendered
                     stem = path.stem
+                    n_fig, n_moved = checker.check_sliders(name, page)
+                    slider_total[0] += n_fig
+                    slider_total[1] += n_moved
                     if path.parent == HTML / "book" and stem in chapters:
                         checker.check_buttons(name, stem, page, notebooks)
+                        if n_fig == 0:
+                            checker.fail(name, "chapter has no slider figure")
                         texts[stem] = page.evaluate(ARTICLE_TEXT_JS)
                     if name == "book/glossary.html":
                         terms = page.evaluate(GLOSSARY_TERMS_JS)
@@ -470,12 +524,12 @@ def main() -> int:
                     page.close()
                 except PlaywrightError as exc:
                     checker.fail(name, f"playwright: {str(exc).splitlines()[0]}")
-                    n_local = n_ext = n_math = n_rendered = 0
+                    n_local = n_ext = n_math = n_rendered = n_fig = 0
                 bad = len(checker.failures) - before
                 status = "ok" if bad == 0 else f"{bad} problem(s)"
                 rows.append(
                     f"  {name:<34} links {n_local:>4} local, {n_ext:>3} external, "
-                    f"math {n_rendered:>3}/{n_math:<3} {status}"
+                    f"math {n_rendered:>3}/{n_math:<3} sliders {n_fig} {status}"
                 )
 
             # 各章の題名の語 (その章が出ること)
@@ -514,6 +568,9 @@ def main() -> int:
     print(f"browser check: Chromium {version}, {len(pages)} pages, {len(chapters)} chapters")
     print("\n".join(rows))
     print(f"math rendered offline: {math_total[1]}/{math_total[0]} equations")
+    print(
+        f"slider figures: {slider_total[0]}, slider moves that changed the figure: {slider_total[1]}"
+    )
     print(
         f"search: {search_total[1]}/{search_total[0]} glossary terms and multi-word queries "
         f"find every chapter that uses them ({len(terms)} glossary terms)"
