@@ -162,3 +162,86 @@ def test_bad_arguments_are_rejected():
             alt="a",
             static=[(5,)],
         )
+
+
+def test_heatmap_drops_missing_rows_and_columns_per_frame():
+    z = np.full((2, 3, 4), np.nan)
+    z[0] = np.arange(12.0).reshape(3, 4)  # 点 0: 3 行 4 列がすべてある
+    z[1, :2, :3] = [[0.5, np.nan, 1.0], [2.0, 3.0, 4.0]]  # 点 1: 2 行 3 列 (1 マスは値なし)
+    fig = interactive.heatmap(
+        "padded",
+        z,
+        one_control(2, "文"),
+        rows=[["a", "b", "c"], ["x", "y", ""]],
+        cols=[list("pqrs"), ["u", "v", "w", ""]],
+        title="t",
+        alt="長さの違う行列",
+    )
+    spec = fig.plotly_spec()
+    frame = next(f for f in spec["frames"] if f["name"] == "1")["data"][0]
+    assert frame["y"] == ["x", "y"] and frame["x"] == ["u", "v", "w"]
+    assert frame["z"] == [[0.5, None, 1.0], [2.0, 3.0, 4.0]]
+    assert (frame["zmin"], frame["zmax"]) == (0.0, 11.0)  # 色の範囲は NaN を除いた全体
+    json.dumps(spec, allow_nan=False)  # NaN は JSON に書けないので null にしてある
+    go.Figure(spec)
+    assert base64.b64decode(fig._repr_mimebundle_()["image/png"]).startswith(PNG_MAGIC)
+
+
+def test_heatmap_rejects_a_frame_without_values_and_infinities():
+    controls = one_control(2, "文")
+    z = np.ones((2, 2, 2))
+    z[1] = np.nan
+    with pytest.raises(ValueError, match="すべて NaN"):
+        interactive.heatmap(
+            "bad", z, controls, rows=["a", "b"], cols=["c", "d"], title="t", alt="a"
+        )
+    z[1] = np.inf
+    with pytest.raises(ValueError, match="無限大"):
+        interactive.heatmap(
+            "bad", z, controls, rows=["a", "b"], cols=["c", "d"], title="t", alt="a"
+        )
+
+
+def test_heatmap_underlay_is_drawn_once_below_and_frames_replace_only_the_map():
+    z = np.random.default_rng(2).random((3, 4, 5))
+    image = np.linspace(0, 1, 20).reshape(4, 5)
+    fig = interactive.heatmap(
+        "cam-demo",
+        z,
+        one_control(3, "クラス"),
+        rows=list("abcd"),
+        cols=list("vwxyz"),
+        title="t",
+        alt="地図",
+        underlay=image,
+    )
+    spec = fig.plotly_spec()
+    assert len(spec["data"]) == 2  # 画像 (下) と地図 (上)
+    assert np.allclose(spec["data"][0]["z"], image, atol=1e-3)
+    assert spec["data"][1]["opacity"] < 1
+    for frame in spec["frames"]:
+        assert frame["traces"] == [1]  # 画像は frame に入らず、地図だけが差し替わる
+        assert len(frame["data"]) == 1
+    assert np.allclose(spec["frames"][2]["data"][0]["z"], z[2], atol=1e-3)
+    go.Figure(spec)
+    panel = fig.static_figure()
+    assert len(panel.axes[0].images) == 2  # 静止画でも画像の上に地図を重ねる
+    with pytest.raises(ValueError, match="underlay"):
+        interactive.heatmap(
+            "d",
+            z,
+            one_control(3),
+            rows=list("abcd"),
+            cols=list("vwxyz"),
+            title="t",
+            alt="a",
+            underlay=np.ones((5, 4)),
+        )
+
+
+def test_heatmap_without_underlay_has_no_fixed_traces():
+    z = np.random.default_rng(3).random((2, 2, 2))
+    spec = interactive.heatmap(
+        "plain", z, one_control(2), rows=list("ab"), cols=list("cd"), title="t", alt="a"
+    ).plotly_spec()
+    assert len(spec["data"]) == 1 and "traces" not in spec["frames"][0]

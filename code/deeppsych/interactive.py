@@ -67,6 +67,7 @@ class InteractiveFigure:
     layout: dict
     static: tuple[tuple[int, ...], ...]
     alt: str
+    fixed: tuple[dict, ...] = ()  # スライダーで変わらない線や画像 (下に描き、frame には入れない)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.name):
@@ -112,7 +113,10 @@ class InteractiveFigure:
             {"name": frame_name(index), "data": self.traces(index)}
             for index in itertools.product(*(range(n) for n in self.grid))
         ]
-        return {"data": self.traces(start), "layout": layout, "frames": frames}
+        if self.fixed:  # frame は固定の線や画像の後ろの線だけを差し替える
+            for frame in frames:
+                frame["traces"] = list(range(len(self.fixed), len(self.fixed) + len(frame["data"])))
+        return {"data": [*self.fixed, *self.traces(start)], "layout": layout, "frames": frames}
 
     def static_figure(self) -> Figure:
         """代表的な設定 (static) を横に並べた静止画。"""
@@ -192,8 +196,12 @@ def _as_controls(controls) -> tuple[Control, ...]:
     return controls
 
 
-def _values(name: str, values, controls: tuple[Control, ...], trailing: int) -> np.ndarray:
-    """格子の形 (各スライダーの目盛りの数) に続いて trailing 個の次元をもつ、有限の値の配列。"""
+def _values(
+    name: str, values, controls: tuple[Control, ...], trailing: int, missing: bool = False
+) -> np.ndarray:
+    """格子の形 (各スライダーの目盛りの数) に続いて trailing 個の次元をもつ、有限の値の配列。
+
+    missing が真なら NaN (値のないマス) を許す。ただし格子のどの点にも有限の値が 1 つは要る。"""
     array = np.asarray(values, dtype=float)
     grid = tuple(len(c.labels) for c in controls)
     if array.ndim != len(grid) + trailing or array.shape[: len(grid)] != grid:
@@ -201,7 +209,13 @@ def _values(name: str, values, controls: tuple[Control, ...], trailing: int) -> 
             f"{name} の形 {array.shape} は、スライダーの目盛りの数 {grid} に "
             f"{trailing} 個の次元が続く形でなければなりません"
         )
-    if not np.isfinite(array).all():
+    if missing:
+        if np.isinf(array).any():
+            raise ValueError(f"{name} に無限大が含まれています")
+        empty = ~np.isfinite(array).reshape(*grid, -1).any(axis=-1)
+        if empty.any():
+            raise ValueError(f"{name} には値がすべて NaN の格子の点があります")
+    elif not np.isfinite(array).all():
         raise ValueError(f"{name} に NaN か無限大が含まれています")
     return array
 
@@ -368,46 +382,100 @@ def heatmap(
     zrange: tuple[float, float] | None = None,
     colorscale: str = "Viridis",
     static=None,
+    underlay=None,
 ) -> InteractiveFigure:
-    """行列の濃淡 (注意の重み、CAM など)。z の形は (目盛り…, 行, 列)。色の範囲はすべての点で共通。"""
+    """行列の濃淡 (注意の重み、CAM など)。z の形は (目盛り…, 行, 列)。色の範囲はすべての点で共通。
+
+    NaN のマスは描かない。ある点ですべて NaN の行と列はその点の図から除くので、文の長さが
+    点ごとに違う行列も、いちばん大きな形に NaN を詰めて渡せばよい (詰めた行・列の名前は何でもよい)。
+
+    underlay (形 (行, 列)) を渡すと、それを灰色の画像として下に敷き、z を半透明に重ねる
+    (入力画像の上の CAM など)。そのときは軸の目盛りを描かず、画素を正方形にする。"""
     controls = _as_controls(controls)
-    z = _values("z", z, controls, 2)
+    z = _values("z", z, controls, 2, missing=True)
     grid = z.shape[:-2]
     row_names = _labels("rows", rows, grid, z.shape[-2])
     col_names = _labels("cols", cols, grid, z.shape[-1])
-    zmin, zmax = zrange if zrange is not None else (float(z.min()), float(z.max()))
+    zmin, zmax = zrange if zrange is not None else (float(np.nanmin(z)), float(np.nanmax(z)))
+    underlay = _underlay(underlay, z.shape[-2:])
+    opacity = 1.0 if underlay is None else 0.6
+
+    def cells(index):
+        """点 index の行列と行・列の名前 (すべて NaN の行と列を除く)。"""
+        known = np.isfinite(z[index])
+        keep_rows, keep_cols = known.any(axis=1), known.any(axis=0)
+        matrix = z[index][keep_rows][:, keep_cols]
+        return matrix, row_names[index][keep_rows], col_names[index][keep_cols]
 
     def traces(index):
-        rows_z = [_round(row) for row in z[index]]
+        matrix, row_labels, col_labels = cells(index)
+        rows_z = [[None if np.isnan(v) else v for v in _round(row)] for row in matrix]
         return [
             {
                 "type": "heatmap",
                 "z": rows_z,
-                "x": _unique(col_names[index]),
-                "y": _unique(row_names[index]),
+                "x": _unique(col_labels),
+                "y": _unique(row_labels),
                 "zmin": zmin,
                 "zmax": zmax,
                 "colorscale": colorscale,
+                **({} if underlay is None else {"opacity": opacity}),
             }
         ]
 
     def draw(ax, index):
+        matrix, row_labels, col_labels = cells(index)
+        if underlay is not None:
+            ax.imshow(underlay, cmap="gray")
         draw_heatmap(
             ax,
-            z[index],
-            row_names[index],
-            col_names[index],
+            matrix,
+            row_labels,
+            col_labels,
             cmap=colorscale.lower(),
             vmin=zmin,
             vmax=zmax,
+            alpha=opacity,
         )
+        if underlay is not None:
+            ax.set_aspect("equal")
+            ax.set_xticks([])
+            ax.set_yticks([])
         ax.tick_params(axis="x", labelrotation=90, labelsize=7)
         ax.tick_params(axis="y", labelsize=7)
 
     layout = {"yaxis": {"autorange": "reversed", "type": "category"}, "xaxis": {"type": "category"}}
+    fixed = ()
+    if underlay is not None:  # 灰色の画像を下に敷き、目盛りを消して画素を正方形にする
+        first = tuple(0 for _ in grid)
+        fixed = (
+            {
+                "type": "heatmap",
+                "z": [_round(row) for row in underlay],
+                "x": _unique(col_names[first]),
+                "y": _unique(row_names[first]),
+                "colorscale": [[0, "black"], [1, "white"]],
+                "showscale": False,
+                "hoverinfo": "skip",
+            },
+        )
+        layout["xaxis"].update(showticklabels=False, ticks="")
+        layout["yaxis"].update(showticklabels=False, ticks="", scaleanchor="x")
     return InteractiveFigure(
-        name, title, controls, traces, draw, layout, _static(static, grid), alt
+        name, title, controls, traces, draw, layout, _static(static, grid), alt, fixed
     )
+
+
+def _underlay(underlay, shape: tuple[int, ...]) -> np.ndarray | None:
+    """heatmap の下に敷く灰色の画像 (形 (行, 列)、有限の値)。"""
+    if underlay is None:
+        return None
+    array = np.asarray(underlay, dtype=float)
+    if array.shape != tuple(shape):
+        raise ValueError(f"underlay の形 {array.shape} は z の行と列の形 {tuple(shape)} と同じです")
+    if not np.isfinite(array).all():
+        raise ValueError("underlay に NaN か無限大が含まれています")
+    return array
 
 
 def _unique(labels) -> list[str]:
