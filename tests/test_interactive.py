@@ -245,3 +245,34 @@ def test_heatmap_without_underlay_has_no_fixed_traces():
         "plain", z, one_control(2), rows=list("ab"), cols=list("cd"), title="t", alt="a"
     ).plotly_spec()
     assert len(spec["data"]) == 1 and "traces" not in spec["frames"][0]
+
+
+def test_bars_may_be_coloured_one_colour_per_bar():
+    colours = ["#0072B2", "#D55E00", "#0072B2"]
+    fig = interactive.bars(
+        "coloured",
+        np.ones((2, 3)),
+        list("abc"),
+        one_control(2),
+        title="t",
+        ylabel="y",
+        alt="a",
+        colours=colours,
+    )
+    spec = fig.plotly_spec()
+    assert all(f["data"][0]["marker"]["color"] == colours for f in spec["frames"])
+    go.Figure(spec)
+    panel = fig.static_figure()
+    faces = [patch.get_facecolor()[:3] for patch in panel.axes[0].patches]
+    assert faces[0] == faces[2] != faces[1]
+    with pytest.raises(ValueError, match="colours"):
+        interactive.bars(
+            "d",
+            np.ones((2, 3)),
+            list("abc"),
+            one_control(2),
+            title="t",
+            ylabel="y",
+            alt="a",
+            colours=["red", "blue"],
+        )

@@ -262,20 +262,34 @@ def bars(
     alt: str,
     yrange: tuple[float, float] | None = None,
     static=None,
+    colours: Sequence[str] | None = None,
 ) -> InteractiveFigure:
-    """棒グラフ。values の形は (目盛り…, 棒の数)。categories は棒の名前 (点ごとに変えてもよい)。"""
+    """棒グラフ。values の形は (目盛り…, 棒の数)。categories は棒の名前 (点ごとに変えてもよい)。
+    colours は棒ごとの色 (どの点でも同じ。関係のある組と無関係な組を塗り分けるなど)。"""
     controls = _as_controls(controls)
     values = _values("values", values, controls, 1)
     grid = values.shape[:-1]
     names = _labels("categories", categories, grid, values.shape[-1])
+    if colours is None:
+        colours = [PALETTE[0]] * values.shape[-1]
+    colours = list(colours) if not isinstance(colours, str) else [colours]
+    if len(colours) != values.shape[-1] or not all(isinstance(c, str) for c in colours):
+        raise ValueError(f"colours は棒の数 ({values.shape[-1]}) と同じ数の色の名前です")
     if yrange is None:
         yrange = (min(0.0, float(values.min())), float(values.max()) * 1.05)
 
     def traces(index):
-        return [{"type": "bar", "x": names[index].tolist(), "y": _round(values[index])}]
+        return [
+            {
+                "type": "bar",
+                "x": names[index].tolist(),
+                "y": _round(values[index]),
+                "marker": {"color": colours},
+            }
+        ]
 
     def draw(ax, index):
-        ax.bar(range(values.shape[-1]), values[index], color=PALETTE[0])
+        ax.bar(range(values.shape[-1]), values[index], color=colours)
         ax.set_xticks(range(values.shape[-1]), names[index], rotation=45, ha="right", fontsize=8)
         ax.set_ylim(*yrange)
         ax.set_ylabel(ylabel)
