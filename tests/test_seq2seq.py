@@ -267,6 +267,23 @@ def tiny():
     return S.build_model(_PAIRS, "additive", hidden=8, seed=0)
 
 
+def test_attention_by_step_gives_one_distribution_per_output_step():
+    model, pairs = _model("additive")
+    source = list("abcde")
+    rows, weights = S.attention_by_step(model, source)
+    outputs, decoded = S.translate(model, [source])
+    assert rows[: len(outputs[0])] == outputs[0] and len(rows) == weights.shape[0]
+    # 最後は <eos>。出さないまま終われば、復号した最大の長さまで
+    assert rows[-1] == "<eos>" or len(rows) == decoded.attention.shape[1]
+    assert weights.shape[1] == len(source)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(weights, decoded.attention[0, : len(rows)].numpy())
+    with pytest.raises(ValueError, match="注意なし"):
+        S.attention_by_step(_model("none")[0], source)
+    with pytest.raises(TypeError, match="model"):
+        S.attention_by_step("model", source)
+
+
 @pytest.mark.parametrize(
     "call, error, message",
     [

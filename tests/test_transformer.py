@@ -165,6 +165,27 @@ def test_attention_maps_shapes_and_padding():
     assert (maps.decoder_self[0][0].triu(1) == 0).all()
 
 
+def test_attention_panels_pad_the_three_kinds_into_one_array():
+    model, pairs = _poem_model()
+    source, target = pairs[0][0], pairs[0][1][:5]  # 出力を短くして、3 種類の形を違えておく
+    maps = T.attention_maps(model, source, target)
+    z, rows, cols = T.attention_panels(maps, source, target)
+    s, t = len(source), len(target) + 1
+    assert z.shape == (3, 2, s, s) and rows.shape == (3, s) and cols.shape == (3, s)
+    np.testing.assert_allclose(z[0], maps.encoder[0][0].numpy())
+    np.testing.assert_allclose(z[1, :, :t, :t], maps.decoder_self[0][0].numpy())
+    np.testing.assert_allclose(z[2, :, :t, :s], maps.cross[0][0].numpy())
+    assert np.isnan(z[1, :, t:]).all() and np.isnan(z[1, :, :, t:]).all()  # 詰めた所だけが NaN
+    assert list(rows[1, :t]) == [*target, "<eos>"] and list(cols[1, :t]) == ["<bos>", *target]
+    assert list(cols[2, :s]) == list(source) and set(rows[1, t:]) == {""}
+    with pytest.raises(ValueError, match="layer"):
+        T.attention_panels(maps, source, target, layer=1)
+    with pytest.raises(ValueError, match="長さ"):
+        T.attention_panels(maps, source, target[:-1])
+    with pytest.raises(TypeError, match="maps"):
+        T.attention_panels(None, source, target)
+
+
 @pytest.mark.slow
 def test_reduced_run_memorises_poems():
     pairs = hyakunin_isshu.poem_pairs()[:30]

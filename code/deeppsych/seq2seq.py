@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import as_sequence_pairs, check_seed, one_of, positive_int
+from ._checks import as_sequence_pairs, check_seed, instance_of, one_of, positive_int
 from .text import BOS, EOS, PAD, Vocabulary, pad_batch, padding_mask, shift_right
 
 ATTENTIONS = ("none", "additive", "dot", "general")
@@ -227,6 +227,19 @@ def translate(model: Seq2Seq, sources, max_len: int | None = None):
         decoded = model.greedy_decode(src.to(device), src_len.to(device), max_len)
     tokens = decoded.tokens.cpu().tolist()
     return [model.tgt_vocab.decode(t, stop=EOS) for t in tokens], decoded
+
+
+def attention_by_step(model: Seq2Seq, source) -> tuple[list[str], np.ndarray]:
+    """source を自由走行で変換し、出力の各時刻が入力の各位置に向けた注意の重みを返す。
+
+    返り値は (出力の記号に <eos> を足したもの, 重み (出力の時刻, 入力の位置))。各行の和は 1。
+    """
+    instance_of(model, Seq2Seq, "model")
+    if model.decoder.attention is None:
+        raise ValueError("model は注意なしのモデルです (注意の重みがありません)")
+    outputs, decoded = translate(model, [source])
+    rows = (outputs[0] + [EOS])[: decoded.attention.shape[1]]
+    return rows, decoded.attention[0, : len(rows)].cpu().numpy()  # 1 例だけなので列は入力の長さ
 
 
 def exact_match(model: Seq2Seq, pairs) -> np.ndarray:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
 from . import activations, seq2seq, training
 from ._checks import as_float_tensor, instance_of, integer, positive_int, token_matrix
-from .text import BOS, Vocabulary, pad_batch, padding_mask, shift_right
+from .text import BOS, EOS, Vocabulary, pad_batch, padding_mask, shift_right
 
 
 def _features(x, name: str, d_model: int) -> torch.Tensor:
@@ -360,6 +361,44 @@ def attention_maps(model: Transformer, source, target) -> AttentionMaps:
     return AttentionMaps(
         [w.cpu() for w in enc], [w.cpu() for w in dec_self], [w.cpu() for w in cross]
     )
+
+
+ATTENTION_KINDS = ("符号化器の自己注意", "復号化器の自己注意", "符号化器への注意")
+
+
+def attention_panels(maps: AttentionMaps, source, target, layer: int = 0):
+    """attention_maps の 1 層の 3 種類の注意を、ヘッドごとに並べた 1 つの配列にする (スライダーつきの図のため)。
+
+    返り値は (重み (3, ヘッド, 行, 列)、行の名前 (3, 行)、列の名前 (3, 列))。種類の順は ATTENTION_KINDS。
+    行と列の数は 3 種類で違うので、いちばん大きな形に NaN (名前は "") を詰める。
+    """
+    instance_of(maps, AttentionMaps, "maps")
+    layer = integer(layer, "layer")
+    if not 0 <= layer < len(maps.encoder):
+        raise ValueError(f"layer は 0 から {len(maps.encoder) - 1} です ({layer})")
+    source, target = list(source), list(target)
+    outputs, inputs = [*target, EOS], [BOS, *target]  # 復号化器の行は出す記号、列は入れた記号
+    panels = [
+        (maps.encoder[layer][0], source, source),
+        (maps.decoder_self[layer][0], outputs, inputs),
+        (maps.cross[layer][0], outputs, source),
+    ]
+    for weights, rows, cols in panels:
+        if weights.shape[-2:] != (len(rows), len(cols)):
+            raise ValueError(
+                f"maps の重みの形 {tuple(weights.shape[-2:])} が source・target の長さに合いません"
+            )
+    n_rows = max(len(rows) for _, rows, _ in panels)
+    n_cols = max(len(cols) for _, _, cols in panels)
+    z = np.full((3, panels[0][0].shape[0], n_rows, n_cols), np.nan)
+    row_names, col_names = (
+        np.full((3, n_rows), "", dtype=object),
+        np.full((3, n_cols), "", dtype=object),
+    )
+    for k, (weights, rows, cols) in enumerate(panels):
+        z[k, :, : len(rows), : len(cols)] = weights.numpy()
+        row_names[k, : len(rows)], col_names[k, : len(cols)] = rows, cols
+    return z, row_names, col_names
 
 
 def parameter_count(model: nn.Module) -> int:
