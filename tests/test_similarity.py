@@ -117,6 +117,24 @@ def test_subtract_mean_vector_uses_the_reference_mean():
         S.subtract_mean_vector(v, np.ones((3, 5)))
 
 
+def test_shifted_cosine_runs_from_raw_cosine_to_centred_cosine():
+    rng = np.random.default_rng(2)
+    a, b, ref = (
+        rng.normal(size=(5, 4)) + 3,
+        rng.normal(size=(5, 4)) + 3,
+        rng.normal(size=(9, 4)) + 3,
+    )
+    path = S.shifted_cosine(a, b, ref.mean(axis=0), [0.0, 0.5, 1.0])
+    assert path.shape == (3, 5)
+    assert np.allclose(path[0].numpy(), S.cosine(a, b).numpy())
+    centred = S.cosine(S.subtract_mean_vector(a, ref), S.subtract_mean_vector(b, ref))
+    assert np.allclose(path[2].numpy(), centred.numpy())
+    half = S.cosine(a - 0.5 * ref.mean(axis=0), b - 0.5 * ref.mean(axis=0))
+    assert np.allclose(path[1].numpy(), half.numpy())
+    # 共通の方向 (すべてに +3) を引くと、無関係な乱数の組の類似度は 1 近くから下がる
+    assert (path[0] > 0.7).all() and path[2].abs().mean() < path[0].mean() - 0.4
+
+
 def test_nearest_neighbours_and_forced_choice():
     vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [-1.0, 0.0]])
     labels = ["a", "b", "c", "d"]
@@ -242,6 +260,10 @@ _GOOD = [[1.0, 0.0], [0.5, 0.2]]
         (lambda: S.forced_choice([[1.0, float("inf")]], [[[1.0, 0.0]]]), ValueError, "無限大"),
         (lambda: S.subtract_mean_vector(_GOOD, [[1.0, 2.0, 3.0]]), ValueError, "次元"),
         (lambda: S.subtract_mean_vector(_INF), ValueError, "無限大"),
+        (lambda: S.shifted_cosine(_GOOD, _GOOD, [1.0, 0.0], [[0.0]]), ValueError, "amounts"),
+        (lambda: S.shifted_cosine(_GOOD, _GOOD, [1.0, 0.0], [float("nan")]), ValueError, "NaN"),
+        (lambda: S.shifted_cosine(_GOOD, _GOOD, [1.0, 0.0, 0.0], [0.5]), ValueError, "shift"),
+        (lambda: S.shifted_cosine(_GOOD, [[1.0, 0.0]], [1.0, 0.0], [0.5]), ValueError, "同じ形"),
         (lambda: S.angle_degrees(float("nan")), ValueError, "NaN"),
         (lambda: S.angle_degrees(1.5), ValueError, "−1 以上 1 以下"),
         (lambda: S.centre([]), ValueError, "空"),

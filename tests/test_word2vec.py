@@ -221,6 +221,19 @@ def test_analogy_and_neighbours_on_hand_made_vectors():
     assert wv.cosine("男", "女") == pytest.approx(0.0)
 
 
+def test_neighbour_table_lists_each_words_nearest_words_in_order():
+    words = ["男", "女", "王", "女王", "犬"]
+    vectors = np.array([[1, 1, 0], [-1, 1, 0], [1, 0, 1], [-1, 0, 1], [0, -1, -1]], dtype=float)
+    wv = W.WordVectors(W.Vocabulary(words), vectors)
+    names, scores = W.neighbour_table(wv, ["王", "犬"], k=3)
+    assert names.shape == scores.shape == (2, 3)
+    assert list(names[0]) == [w for w, _ in W.most_similar(wv, "王", k=3)]
+    assert names[0, 0] in {"男", "女王"} and "王" not in names[0]  # 自分自身は入らない
+    assert np.allclose(scores[0], [s for _, s in W.most_similar(wv, "王", k=3)])
+    assert (np.diff(scores, axis=1) <= 0).all()
+    assert scores[1, 0] == pytest.approx(wv.cosine("犬", names[1, 0]))
+
+
 def test_pca_projection_matches_the_top_eigenvectors():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(8, 5)) * np.array([5, 3, 1, 0.5, 0.1])
@@ -371,6 +384,10 @@ _NAN = float("nan")
         (lambda: W.context_positions(3, 5, 1), ValueError, "centre"),
         (lambda: W.analogy_accuracy(_WV, {}), ValueError, "questions"),
         (lambda: W.analogy_accuracy(_WV, {"r": []}), ValueError, "questions"),
+        (lambda: W.neighbour_table(_WV, []), ValueError, "words"),
+        (lambda: W.neighbour_table(_WV, ["a"], k=4), ValueError, "k"),
+        (lambda: W.neighbour_table(_WV, ["a"], k=0), ValueError, "k"),
+        (lambda: W.neighbour_table(_WV, ["z"], k=1), KeyError, "z"),
         (lambda: W.offset_consistency(_WV, []), ValueError, "pairs"),
         (
             lambda: W.WordVectors(W.Vocabulary(["a", "b"]), np.array([[_NAN, 1.0], [1.0, 1.0]])),

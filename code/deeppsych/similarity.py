@@ -4,7 +4,8 @@
 - ``pearson_r(x, y)``: ピアソンの積率相関係数。平均を引いた (中心化した) ベクトルの
   コサイン類似度に等しい (``book/02_cosine_correlation.md`` の式 eq-cosine-r-is-cos)。
 - ``subtract_mean_vector``: 埋め込みの集合から平均ベクトルを引く (語彙全体にわたる中心化)。
-  ``centre`` (1 本のベクトルの成分の平均を引く) とは別の操作である。
+  ``centre`` (1 本のベクトルの成分の平均を引く) とは別の操作である。``shifted_cosine`` は
+  平均ベクトルを少しずつ (t 倍) 引いたときのコサイン類似度 (スライダーつきの図)。
 - ``embed(texts, model)``: PyPI の wheel に同梱された学習済みの多言語文埋め込みモデルで、
   文や語をベクトルにする。何もダウンロードしない。
 
@@ -115,6 +116,29 @@ def subtract_mean_vector(vectors, reference=None) -> torch.Tensor:
             f"({tuple(v.shape)} と {tuple(ref.shape)})"
         )
     return v - ref.to(torch.float64).mean(dim=0)
+
+
+def shifted_cosine(a, b, shift, amounts) -> torch.Tensor:
+    """組 (a_i, b_i) の両方からベクトル shift の t 倍を引いたコサイン類似度 cos(a_i − t·s, b_i − t·s) を、
+    amounts の各 t について求める。a, b は (組の数, 次元)、戻り値は (len(amounts), 組の数)。
+
+    shift に基準語の平均ベクトルを与えると、t = 0 は生のコサイン類似度、t = 1 は平均ベクトルを引いた
+    コサイン類似度 (``pair_scores`` の ``"centred"``) で、そのあいだを連続につなぐ。
+    """
+    a, b = _pair(a, b, "a", "b")
+    shift = as_float_tensor(shift, "shift").to(torch.float64)
+    amounts = as_float_tensor(amounts, "amounts").to(torch.float64)
+    if a.dim() != 2 or shift.shape != a.shape[1:]:
+        raise ValueError(
+            "a と b は (組の数, 次元) の行列、shift は長さ (次元) のベクトルでなければなりません "
+            f"({tuple(a.shape)} と {tuple(shift.shape)})"
+        )
+    if amounts.dim() != 1:
+        raise ValueError(
+            f"amounts は 1 次元の数の並びでなければなりません (形 {tuple(amounts.shape)})"
+        )
+    steps = amounts[:, None, None] * shift
+    return cosine(a - steps, b - steps)
 
 
 def cosine_matrix(a, b=None) -> torch.Tensor:

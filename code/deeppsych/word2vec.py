@@ -37,6 +37,7 @@ from .word_vectors import (  # noqa: F401  (学習したベクトルの調べ方
     analogy_accuracy,
     category_purity,
     most_similar,
+    neighbour_table,
     offset_consistency,
     pca_2d,
     similarity_agreement,

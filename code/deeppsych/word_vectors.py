@@ -1,4 +1,4 @@
-"""学習した単語ベクトルを調べる: 類似語、類推 (3CosAdd)、典型的な文脈、差ベクトルの平行さ、
+"""学習した単語ベクトルを調べる: 類似語 (と、その表)、類推 (3CosAdd)、典型的な文脈、差ベクトルの平行さ、
 カテゴリーのまとまり、2 つのモデルの類似度の一致 (``book/03_word2vec.md``)。
 
 ``WordVectors`` は ``word2vec.train`` (本書の実装) と ``word2vec.train_gensim`` (gensim) の両方が返す。
@@ -53,6 +53,19 @@ class WordVectors:
 def most_similar(wv: WordVectors, word: str, k: int = 5, exclude=()) -> list[tuple[str, float]]:
     """コサイン類似度の高い順に k 語 (word 自身と exclude は除く)。"""
     return _nearest(wv, wv.unit[wv.vocab.index(word)], k, {word, *exclude})
+
+
+def neighbour_table(wv: WordVectors, words, k: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """words の各語の最近傍 k 語 (``most_similar``) を表にする: 語の名前 (形 (語数, k)) と
+    コサイン類似度 (形 (語数, k)、各行は高い順)。スライダーで語を選ぶ図に使う。"""
+    words = [words] if isinstance(words, str) else list(words)
+    if not words:
+        raise ValueError("words が空です: 少なくとも 1 語が必要です")
+    if len(wv.vocab) <= positive_int(k, "k"):
+        raise ValueError(f"k は語彙の大きさ ({len(wv.vocab)}) より小さくなければなりません ({k})")
+    rows = [most_similar(wv, word, k) for word in words]
+    names = np.array([[w for w, _ in row] for row in rows], dtype=object)
+    return names, np.array([[s for _, s in row] for row in rows])
 
 
 def analogy(
