@@ -503,3 +503,24 @@ def test_score_peaks_recounts_with_a_tolerance(model, scenes):
         cam_evaluation.score_peaks(result.peaks, scenes, -2)
     with pytest.raises(TypeError, match="scenes"):
         cam_evaluation.score_peaks(result.peaks, scenes.images)
+
+
+def test_map_grid_holds_each_class_map_of_each_variant(model, scenes):
+    image = scenes.images[:1]
+    grid = cam_evaluation.map_grid(model, image)
+    assert grid.shape == (len(cam_evaluation.VARIANTS), 10, 48, 48)
+    for v, (method, layer) in enumerate(cam_evaluation.VARIANTS):
+        for c in (0, 7):
+            direct = cam.normalise_map(cam_evaluation.class_maps(model, image, c, method, layer)[0])
+            assert torch.allclose(grid[v, c], direct, atol=1e-5)
+    small = cam_evaluation.map_grid(model, image, cam_evaluation.VARIANTS[:1], size=(24, 24))
+    assert small.shape == (1, 10, 24, 24)
+    assert torch.allclose(small.amax(dim=(2, 3)), torch.ones(1, 10))
+    with pytest.raises(ValueError, match="1 つの画面"):
+        cam_evaluation.map_grid(model, scenes.images[:2])
+    with pytest.raises(ValueError, match="variants"):
+        cam_evaluation.map_grid(model, image, [("saliency", cam.LAST_LAYER)])
+    with pytest.raises(ValueError, match="variants"):
+        cam_evaluation.map_grid(model, image, [])
+    with pytest.raises(ValueError, match="size"):
+        cam_evaluation.map_grid(model, image, size=(24,))

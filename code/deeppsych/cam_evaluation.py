@@ -3,6 +3,7 @@
 * ``pointing_game``: Zhang et al. (2018) のポインティングゲーム。地図の最大点が正しい物体の枠に入るか。
 * ``class_discrimination``: Selvaraju et al. (2020) の人の実験「この図はどちらの物体を表しているか」を、
   模擬の観察者 (2 つの枠の中の地図の量を比べるだけ) で置き換えたもの。
+* ``map_grid``: 1 つの画面の、クラスごと・地図の種類 (CAM / 各層の Grad-CAM) ごとの地図 (章のスライダーの図)。
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import torch
 from torch import nn
 
 from . import training
-from ._checks import one_of
+from ._checks import one_of, positive_int
 from .cam import (
     LAST_LAYER,
     _classes,
@@ -26,6 +27,7 @@ from .cam import (
     bottom_up_saliency,
     class_activation_map,
     grad_cam,
+    normalise_map,
     upsample,
 )
 from .cam_pixels import VISUALISATIONS, guided_backprop
@@ -195,3 +197,48 @@ def pointing_game(
                 maps = class_maps(model, scenes.images, scenes.labels[:, j], method, layer)
                 peaks[:, j] = peak_locations(maps)
     return score_peaks(peaks, scenes, tolerance)
+
+
+# --- クラスと層を選べる地図 (章のスライダーの図) --------------------------------------------
+
+VARIANTS = (
+    ("cam", LAST_LAYER),
+    ("gradcam", "features.relu3"),
+    ("gradcam", "features.relu2"),
+    ("gradcam", "features.relu1"),
+)
+
+
+def _variants(variants) -> tuple[tuple[str, str], ...]:
+    try:
+        pairs = tuple((str(m), str(layer)) for m, layer in variants)
+    except (TypeError, ValueError) as err:
+        raise TypeError("variants は (方法, 層の名前) の組の並びです") from err
+    if not pairs:
+        raise ValueError("variants が空です: (方法, 層の名前) の組を 1 つ以上")
+    for method, _ in pairs:
+        one_of(method, ("cam", "gradcam"), "variants の方法")
+    return pairs
+
+
+def map_grid(model: nn.Module, image, variants=VARIANTS, size: tuple[int, int] | None = None):
+    """1 つの画面 (1, C, H, W) について、地図の種類 ``variants`` × すべてのクラスの地図。
+
+    返り値は (len(variants), クラスの数, H, W) で、各地図は最小 0・最大 1 にそろえてある。
+    ``size`` = (h, w) を渡すと、広げた地図を面積の平均で (h, w) に縮める (ページを軽くするため)。
+    """
+    pairs = _variants(variants)
+    if size is not None:
+        if not isinstance(size, tuple | list) or len(size) != 2:
+            raise ValueError(f"size は (高さ, 幅) の 2 つの整数です ({size!r})")
+        size = tuple(positive_int(s, "size の要素") for s in size)
+    x = _images(model, image)
+    if len(x) != 1:
+        raise ValueError(f"image は 1 つの画面です (形 {tuple(x.shape)})")
+    n_classes = _gap_linear(model)[1].out_features
+    batch = x.expand(n_classes, *x.shape[1:])
+    classes = torch.arange(n_classes)
+    grid = torch.stack([class_maps(model, batch, classes, m, layer) for m, layer in pairs])
+    if size is not None:
+        grid = torch.nn.functional.adaptive_avg_pool2d(grid, size)
+    return normalise_map(grid.flatten(0, 1)).reshape(grid.shape)
