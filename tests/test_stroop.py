@@ -194,6 +194,27 @@ def test_reversed_training_reverses_the_asymmetry():
     assert out[1, 1] > 3 * out[1, 0]  # 色を多く練習: 語の読みが干渉を受ける
 
 
+def test_trained_weights_are_trained_once_and_equal_a_fresh_training(monkeypatch):
+    fresh = S.train_network(word_frequency=10, colour_frequency=2, epochs=40, seed=3).weights
+    first = SE.trained_weights(2, 10, epochs=40, seed=3)
+    assert torch.equal(first.colour_hidden, fresh.colour_hidden)
+    assert torch.equal(first.word_hidden, fresh.word_hidden)
+    monkeypatch.setattr(SE, "train_network", lambda *a, **k: pytest.fail("学習し直した"))
+    assert SE.trained_weights(2, 10, epochs=40, seed=3) is first
+
+
+def test_soa_by_training_is_the_soa_experiment_of_each_trained_network(trials):
+    fit = SE.fit_to_human(trials.mean_rt())
+    pairs = [(1, 10), (10, 1)]
+    grid = SE.soa_by_training(pairs, fit, soa_ms=[-200, 0], epochs=60, n_trials=40, seed=1)
+    assert grid.shape == (2, len(S.TRIAL_TYPES), 2)
+    for k, (c, w) in enumerate(pairs):
+        weights = S.train_network(word_frequency=w, colour_frequency=c, epochs=60, seed=1).weights
+        direct = SE.soa_experiment(weights, fit, soa_ms=[-200, 0], n_trials=40, seed=1)
+        assert np.allclose(grid[k], direct.mean_rt_ms)
+    assert not np.allclose(grid[0], grid[1])  # 練習の頻度で結果が変わる
+
+
 def test_same_seed_gives_identical_rts(trained):
     a = S.simulate(trained.weights, n_trials=50, seed=7)
     b = S.simulate(trained.weights, n_trials=50, seed=7)
@@ -378,6 +399,10 @@ BAD_CALLS = {
     "training pair size": (lambda: SE.interference_by_training([(1,)]), ValueError, "frequencies"),
     "training pair zero": (lambda: SE.interference_by_training([(0, 1)]), ValueError, "頻度"),
     "training not pairs": (lambda: SE.interference_by_training(5), TypeError, "frequencies"),
+    "soa training pairs": (lambda: SE.soa_by_training([(1,)], _FIT), ValueError, "frequencies"),
+    "soa training fit": (lambda: SE.soa_by_training([(1, 10)], None), TypeError, "fit"),
+    "trained weights zero": (lambda: SE.trained_weights(0, 10), ValueError, "colour_frequency"),
+    "trained weights epochs": (lambda: SE.trained_weights(1, 10, epochs=0), ValueError, "epochs"),
     "margins task": (lambda: SE.equilibrium_margins(_W, "shape naming"), ValueError, "task"),
     "margins weights": (lambda: SE.equilibrium_margins(1.0), TypeError, "StroopWeights"),
     "conflict condition": (lambda: SE.conflict_index(_W, condition="x"), ValueError, "condition"),

@@ -2,12 +2,13 @@
 
 モデル (ネットワーク、学習、カスケードと蓄積器のシミュレーション) は ``stroop`` にある。ここには、
 そのモデルを使う実験をまとめる: 人の平均反応時間への線形回帰 (サイクル → ms)、SOA の実験
-(Glaser & Glaser 1982; Cohen et al. 1990 図 6)、練習の頻度と干渉、平衡状態の活性の差と葛藤の指標。
+(Glaser & Glaser 1982; Cohen et al. 1990 図 6)、練習の頻度と干渉 (頻度ごとの SOA の実験も)、平衡状態の活性の差と葛藤の指標。
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -97,6 +98,24 @@ def soa_experiment(weights, fit: RTFit, soa_ms=range(-400, 401, 100), n_trials=3
     return SOAResult(soa_ms, cycles, mean_ms, TRIAL_TYPES)
 
 
+def trained_weights(
+    colour_frequency: int, word_frequency: int, epochs=300, seed=0
+) -> StroopWeights:
+    """``train_network`` で学習した重み。同じ引数の 2 度目からは、学習し直さずに同じ重みを返す
+    (学習は決定的なので結果は変わらない。練習の頻度を変える実験を、章の中で何度も使うため)。"""
+    return _trained_weights(
+        positive_int(colour_frequency, "colour_frequency"),
+        positive_int(word_frequency, "word_frequency"),
+        positive_int(epochs, "epochs"),
+        check_seed(seed),
+    )
+
+
+@lru_cache(maxsize=32)
+def _trained_weights(colour_frequency: int, word_frequency: int, epochs: int, seed: int):
+    return train_network(word_frequency, colour_frequency, epochs=epochs, seed=seed).weights
+
+
 def interference_by_training(frequencies, epochs=300, n_trials=500, seed=0) -> np.ndarray:
     """練習の頻度 (色の命名, 語の読み) の組ごとに学習し直し、2 つの課題の干渉 (サイクル) を測る。
 
@@ -105,10 +124,29 @@ def interference_by_training(frequencies, epochs=300, n_trials=500, seed=0) -> n
     frequencies = _check_frequency_pairs(frequencies)
     rows = []
     for colour_frequency, word_frequency in frequencies:
-        trained = train_network(word_frequency, colour_frequency, epochs=epochs, seed=seed)
-        trials = simulate(trained.weights, n_trials, seed=seed)
+        weights = trained_weights(colour_frequency, word_frequency, epochs=epochs, seed=seed)
+        trials = simulate(weights, n_trials, seed=seed)
         rows.append([trials.interference(task) for task in TASKS])
     return np.array(rows)
+
+
+def soa_by_training(
+    frequencies, fit: RTFit, soa_ms=range(-400, 401, 100), epochs=300, n_trials=200, seed=0
+) -> np.ndarray:
+    """練習の頻度 (色の命名, 語の読み) の組ごとの SOA の実験 (``soa_experiment``)。
+
+    返り値は (組の数, 条件の数 = len(TRIAL_TYPES), SOA の数) の平均反応時間 (ms)。サイクルから ms への
+    換算はどの組でも同じ ``fit`` (元のモデルの回帰) を使う。学習は ``interference_by_training`` と共有する。
+    """
+    frequencies = _check_frequency_pairs(frequencies)
+    return np.stack(
+        [
+            soa_experiment(
+                trained_weights(c, w, epochs=epochs, seed=seed), fit, soa_ms, n_trials, seed
+            ).mean_rt_ms
+            for c, w in frequencies
+        ]
+    )
 
 
 def _check_frequency_pairs(frequencies):
