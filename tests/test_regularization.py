@@ -588,3 +588,27 @@ def test_exponential_fits_hovland_better_than_the_gaussian_network():
 def test_gradient_functions_reject_bad_input(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_fit_curves_holds_each_fit_of_the_degree_lambda_grid():
+    data = R.make_curve_data(**CHAPTER_DATA)
+    x = np.linspace(0, 1, 21)
+    lams = [0.0, 1e-4, 10.0]
+    curves = R.fit_curves(data.x_train, data.y_train, [3, 11], lams, x)
+    assert curves.shape == (2, 3, 21)
+    for i, d in enumerate([3, 11]):
+        for j, lam in enumerate(lams):
+            direct = R.fit_polynomial(data.x_train, data.y_train, d, lam).predict(x)
+            assert np.allclose(curves[i, j], direct)
+    # 罰則なしの 11 次は 12 点を通る。λ を強くすると曲線は平らになる
+    at_data = R.fit_curves(data.x_train, data.y_train, [11], [0.0], data.x_train)[0, 0]
+    assert np.allclose(at_data, data.y_train, atol=1e-6)
+    assert np.ptp(curves[1, 2]) < 0.5 * np.ptp(curves[1, 1])
+    with pytest.raises(ValueError, match="lams"):
+        R.fit_curves(data.x_train, data.y_train, [3], [-1.0], x)
+    with pytest.raises(ValueError, match="degrees"):
+        R.fit_curves(data.x_train, data.y_train, [], [0.0], x)
+    with pytest.raises(TypeError, match="degrees"):
+        R.fit_curves(data.x_train, data.y_train, [2.5], [0.0], x)
+    with pytest.raises(ValueError, match="x_eval"):
+        R.fit_curves(data.x_train, data.y_train, [3], [0.0], [[0.5]])

@@ -71,3 +71,22 @@ def fit_polynomial(x, y, degree: int, lam: float = 0.0, penalty: str = "ridge") 
     X = polynomial_features(x, degree)
     fit = (ridge if penalty == "ridge" else lasso)(X, y, lam)
     return PolynomialFit(fit.coef, fit.intercept, fit.lam, fit.n_sweeps, fit.converged, degree)
+
+
+def fit_curves(x, y, degrees, lams, x_eval, penalty: str = "ridge") -> np.ndarray:
+    """次数 ``degrees`` × λ ``lams`` の格子の各点で多項式を当てはめ、``x_eval`` での予測を並べる。
+
+    返り値は (len(degrees), len(lams), len(x_eval))。λ = 0 は罰則なし (最小二乗法)。
+    """
+    degrees = [
+        positive_int(d, "degrees の要素", minimum=0) for d in np.atleast_1d(degrees).tolist()
+    ]
+    lams = as_float_array(lams, "lams", 1)
+    if not degrees:
+        raise ValueError("degrees が空です: 次数を 1 つ以上")
+    if (lams < 0).any():
+        raise ValueError(f"lams は 0 以上の値です ({lams.tolist()})")
+    x_eval = as_float_array(x_eval, "x_eval", 1)
+    return np.array(
+        [[fit_polynomial(x, y, d, lam, penalty).predict(x_eval) for lam in lams] for d in degrees]
+    )

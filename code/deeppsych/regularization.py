@@ -46,6 +46,7 @@ from .polynomial import (  # noqa: F401  (章は reg.fit_polynomial などと呼
     PENALTIES,
     PolynomialFit,
     coefficient_path,
+    fit_curves,
     fit_polynomial,
     path_fits,
     polynomial_features,
