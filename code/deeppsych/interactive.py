@@ -473,8 +473,10 @@ def heatmap(
                 "hoverinfo": "skip",
             },
         )
-        layout["xaxis"].update(showticklabels=False, ticks="")
-        layout["yaxis"].update(showticklabels=False, ticks="", scaleanchor="x")
+        layout["xaxis"].update(showticklabels=False, ticks="", showgrid=False, zeroline=False)
+        layout["yaxis"].update(
+            showticklabels=False, ticks="", showgrid=False, zeroline=False, scaleanchor="x"
+        )
     return InteractiveFigure(
         name, title, controls, traces, draw, layout, _static(static, grid), alt, fixed
     )
