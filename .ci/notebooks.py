@@ -16,6 +16,8 @@ Colab や Binder は Markdown セルを素の Markdown として表示するの�
 - {glue:text} → 本のビルドで計算した値を太字で (ノートブックを実行すると、その人の環境での値が
   コードの出力に出る。冒頭の注でそう断る)
 - 図を描くコードセルの後ろに、本と同じ番号と説明文 (「図 7.1 …」) の Markdown セル
+- 演習の解答のコード (book/solutions/….py、Colab にはないファイル) は中身を入れる: 解答の
+  ```{literalinclude} はそのコードブロックに、隠れたセルの `%run -i solutions/….py` はそのコードに
 
 番号や文献の書式は本のビルドが知っている: book/_ext/twin_data.py がビルドの終わりに
 _build/twins.json に書き出したものを使う。使った値は .ipynb のメタデータ (deeppsych_twin) にも残すので、
@@ -37,6 +39,9 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from package_cache import SOLUTION_RUN  # noqa: E402  (章が解答のファイルを実行する行の形は 1 か所で)
+
 BUILD = Path(os.environ.get("BOOK_BUILD", ROOT / "_build"))
 METADATA_KEY = "deeppsych_twin"
 
@@ -142,9 +147,10 @@ class StoredLookup:
 class Converter:
     """1 章の Markdown セルを、順に (演習の番号、文献を数えながら) 書き換える。"""
 
-    def __init__(self, docname: str, lookup: Lookup):
+    def __init__(self, docname: str, lookup: Lookup, root: Path = ROOT):
         self.docname = docname
         self.lookup = lookup
+        self.folder = (root / docname).parent  # literalinclude のパスの起点 (章のフォルダ)
         self.exercise_numbers: list[str] = json.loads(lookup("exercises", docname))
         self.exercise_labels: dict[str, str] = {}
         self.n_exercises = 0
@@ -303,6 +309,11 @@ class Converter:
             return ["$$", *content, *tag, "$$"]
         if name in ("code-block", "code", "sourcecode"):
             return [f"```{arg}", *content, "```"]
+        if name == "literalinclude":  # 解答のファイル: Colab にはないので中身をコードブロックに
+            if set(options) - {"language"}:
+                raise OutOfSync(f"{self.docname}: literalinclude の未対応の設定 {sorted(options)}")
+            code = included(self.folder / arg, self.docname).rstrip("\n").split("\n")
+            return [f"```{options.get('language', 'python')}", *code, "```"]
         if name == "only":
             return inner if "html" in arg else []
         if name in ("epigraph", "pull-quote", "highlights"):
@@ -335,6 +346,17 @@ def split_options(body: list[str]) -> tuple[dict[str, str], list[str]]:
         options[m.group(1)] = m.group(2)
         i += 1
     return options, body[i:]
+
+
+def included(path: Path, docname: str) -> str:
+    if not path.is_file():
+        raise OutOfSync(f"{docname}: 章が使う {os.path.relpath(path, ROOT)} がない")
+    return path.read_text(encoding="utf-8")
+
+
+def inline_solutions(source: str, folder: Path, docname: str = "") -> str:
+    """コードセルの ``%run -i solutions/….py`` の行を、そのファイルのコードに置き換える (Colab 用)。"""
+    return SOLUTION_RUN.sub(lambda m: included(folder / m.group(1), docname).rstrip("\n"), source)
 
 
 def quote(lines: list[str]) -> list[str]:
@@ -391,9 +413,8 @@ def twin(md: Path, lookup: Lookup) -> nbformat.NotebookNode:
         tags = metadata.get("tags", [])
         if {"remove-cell", "remove-input", "hide-input"} & set(tags):
             metadata["jupyter"] = {"source_hidden": True}  # JupyterLab / Notebook 7 で畳む
-        code = nbformat.v4.new_code_cell(
-            cell.source, metadata=metadata, id=cell_id("code", cell.source, seen)
-        )
+        text = inline_solutions(cell.source, md.parent, docname)
+        code = nbformat.v4.new_code_cell(text, metadata=metadata, id=cell_id("code", text, seen))
         cells.append(code)
         figure = metadata.get("mystnb", {}).get("figure", {})
         if figure.get("name"):

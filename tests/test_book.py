@@ -138,6 +138,35 @@ def test_fingerprint_follows_imports_transitively(tmp_path):
     assert package_cache.fingerprint("print(1)\n", root) == ""
 
 
+def test_fingerprint_follows_the_solution_files_a_chapter_runs(tmp_path):
+    # 解答のファイルを直しても章のセル (%run -i …) は変わらない: 指紋が変わらないと古い出力のままになる
+    root = _fake_package(tmp_path)
+    book = tmp_path / "book"
+    (book / "solutions").mkdir(parents=True)
+    solution = book / "solutions" / "01_x.py"
+    solution.write_text("print(1)\n")
+    chapter = "from deeppsych import plotting\n%%capture\n%run -i solutions/01_x.py\n"
+    files = package_cache.solution_files(chapter, book)
+    assert files == [solution]
+    before = package_cache.fingerprint(chapter, root, files)
+    assert before != package_cache.fingerprint(chapter, root)
+    solution.write_text("print(2)\n")
+    assert package_cache.fingerprint(chapter, root, files) != before
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_every_solution_file_is_both_shown_and_run(md):
+    # 解答のコードを 2 度打たない: solutions/ のファイルは解答に見せ (literalinclude)、隠れたセルで実行する
+    text = md.read_text(encoding="utf-8")
+    shown = set(re.findall(r"^```\{literalinclude\} (solutions/\S+\.py)$", text, re.M))
+    run = set(package_cache.SOLUTION_RUN.findall(text))
+    assert shown == run
+    assert all((md.parent / name).is_file() for name in run)
+    # 解答の中に、実行されないコードブロックを残さない
+    for block in re.findall(r"^````\{solution\}.*?^````$", text, re.M | re.S):
+        assert not re.search(r"^```(python|ipython3?)$", block, re.M), block[:60]
+
+
 def test_fingerprint_resolves_subpackages(tmp_path):
     root = _fake_package(tmp_path)
     files = package_cache.imported_modules("from deeppsych.data import words\n", root)

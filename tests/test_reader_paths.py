@@ -114,13 +114,35 @@ def test_myst_patterns_are_detected():
     assert len(notebooks.myst_left(nb)) == 4
 
 
+def test_solution_files_are_inlined_because_colab_has_no_repository_files(tmp_path):
+    # 解答のコードは book/solutions/ の 1 つのファイル: 本はそれを見せて (literalinclude) 実行する (%run -i)。
+    # Colab の双子にはファイルがないので、どちらにも中身を入れる。
+    (tmp_path / "book" / "solutions").mkdir(parents=True)
+    (tmp_path / "book" / "solutions" / "01_x.py").write_text("# 解答\nt = 2\nprint(t)\n")
+    convert = notebooks.Converter("book/01_x", fake_lookup, root=tmp_path)
+    out = convert.markdown(
+        "````{solution} ex-one\n\n```{literalinclude} solutions/01_x.py\n:language: python\n```\n````"
+    )
+    assert "```python\n# 解答\nt = 2\nprint(t)\n```" in out
+    assert "literalinclude" not in out
+    cell = "%%capture\n%run -i solutions/01_x.py\n%run -i solutions/01_x.py"
+    inlined = notebooks.inline_solutions(cell, tmp_path / "book")
+    assert inlined == "%%capture\n# 解答\nt = 2\nprint(t)\n# 解答\nt = 2\nprint(t)"
+    with pytest.raises(notebooks.OutOfSync):  # ないファイル、扱えない設定は黙って落とさない
+        notebooks.inline_solutions("%run -i solutions/missing.py", tmp_path / "book")
+    with pytest.raises(notebooks.OutOfSync):
+        convert.markdown("```{literalinclude} solutions/01_x.py\n:lines: 2-3\n```")
+
+
 @pytest.mark.parametrize("twin", TWINS, ids=lambda p: p.stem)
 def test_twins_have_no_myst_syntax_and_the_same_code_as_the_chapter(twin):
     nb = nbformat.reads(twin.read_text(encoding="utf-8"), as_version=4)
     assert notebooks.myst_left(nb) == []
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     source = notebooks.jupytext.read(twin.with_suffix(".md"), fmt="md:myst")
-    assert code == [c.source for c in source.cells if c.cell_type == "code"]
+    chapter = [c.source for c in source.cells if c.cell_type == "code"]
+    assert code == [notebooks.inline_solutions(c, twin.parent) for c in chapter]
+    assert not any("%run" in c for c in code)  # Colab には solutions/ がない
     assert notebooks.METADATA_KEY in nb.metadata
 
 

@@ -30,6 +30,9 @@ FINGERPRINT_KEY = "deeppsych_fingerprint"
 FORCED = re.compile(r"^\s+execution_mode:\s*force\s*$", re.M)
 # 章の中の計算は 1 スレッド (本書のモデルは小さい)。章どうしを並行に走らせてコアを使い切る。
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+# 演習の解答のコードは 1 つのファイル (book/solutions/…) にあり、解答は literalinclude で見せ、章の隠れたセルが
+# この形の行で実行する。ファイルの中身もキャッシュの指紋に入れる (セルの文字列は変わらないので)。
+SOLUTION_RUN = re.compile(r"^%run -i (solutions/[\w.-]+\.py)[ \t]*$", re.M)
 CHAPTER_IMPORT = re.compile(
     rf"^\s*(?:from\s+{PACKAGE}((?:\.\w+)*)\s+import\s+\(?([\w\s,]+)\)?|import\s+{PACKAGE}((?:\.\w+)*))",
     re.M,
@@ -103,13 +106,22 @@ def dependency_closure(files: set[Path], root: Path) -> set[Path]:
     return seen
 
 
-def fingerprint(source: str, root: Path) -> str:
-    """章が依存する deeppsych のソースの SHA-256 (依存しなければ空文字列)。"""
-    files = dependency_closure(imported_modules(source, root), root)
+def solution_files(source: str, folder: Path) -> list[Path]:
+    """章の隠れたセルが ``%run -i solutions/….py`` で実行する解答のファイル (章のフォルダからの相対)。"""
+    return [folder / name for name in SOLUTION_RUN.findall(source)]
+
+
+def fingerprint(source: str, root: Path, solutions: list[Path] = ()) -> str:
+    """章が依存する deeppsych のソースと、章が実行する解答のファイルの SHA-256 (deeppsych に依存しなければ空文字列)。"""
+    texts = [p.read_text(encoding="utf-8") for p in solutions if p.is_file()]
+    files = dependency_closure(imported_modules("\n".join([source, *texts]), root), root)
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
+    for path in solutions:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
     return digest.hexdigest() if files else ""
 
 
@@ -120,7 +132,10 @@ def _source(env, docname: str) -> str:
 
 def _doc_fingerprint(env, docname: str) -> str:
     path = Path(env.doc2path(docname))
-    return fingerprint(path.read_text(encoding="utf-8"), package_root()) if path.exists() else ""
+    if not path.exists():
+        return ""
+    source = path.read_text(encoding="utf-8")
+    return fingerprint(source, package_root(), solution_files(source, path.parent))
 
 
 def _cache(app):
