@@ -14,15 +14,43 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTER_NAME = re.compile(r"\d\d_\w+")
 
 
+def _toc() -> dict:
+    return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def _files(entries: list[dict]) -> list[str]:
+    """目次の項目と、その中に入れ子になった節 (sections:) のページを、目次の順に。"""
+    return [f for e in entries for f in [e["file"], *_files(e.get("sections", []))]]
+
+
 def toc_files() -> list[str]:
     """目次のすべてのページ (拡張子なし、リポジトリからの相対パス。例: book/intro)。"""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + [c["file"] for p in toc.get("parts", []) for c in p["chapters"]]
+    toc = _toc()
+    return [toc["root"]] + [f for p in toc.get("parts", []) for f in _files(p["chapters"])]
 
 
 def chapters() -> list[Path]:
-    """番号つきの章 (book/NN_*.md) を目次の順に。"""
+    """番号つきの章のファイル (book/NN_*.md) を目次の順に。章の中の節のページ (05_bert) も含む。"""
     return [ROOT / f"{f}.md" for f in toc_files() if CHAPTER_NAME.fullmatch(Path(f).name)]
+
+
+def numbered_chapters() -> list[Path]:
+    """本の章 (第 1 章、第 2 章 … の順)。章の中の節のページは含まない。章の番号はファイル名の頭の数と同じ。"""
+    return [
+        ROOT / f"{c['file']}.md"
+        for p in _toc().get("parts", [])
+        for c in p["chapters"]
+        if CHAPTER_NAME.fullmatch(Path(c["file"]).name)
+    ]
+
+
+def chapter_sections(chapter: Path) -> list[Path]:
+    """章の中に入れ子になった節のページ (例: 05_transformer には 05_bert)。"""
+    for p in _toc().get("parts", []):
+        for c in p["chapters"]:
+            if ROOT / f"{c['file']}.md" == chapter:
+                return [ROOT / f"{f}.md" for f in _files(c.get("sections", []))]
+    return []
 
 
 def chapter_names() -> list[str]:
