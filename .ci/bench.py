@@ -109,10 +109,11 @@ def run_chapter(md: Path) -> dict:
     }
 
 
-def build_timings() -> list[dict]:
-    """直近のビルドで各章の実行にかかった秒 (jupyter-cache の記録) と、いま測った基準の秒との比。
+def build_timings(reference: float | None = None) -> list[dict]:
+    """直近のビルドで各章の実行にかかった秒 (jupyter-cache の記録) と、基準の秒との比。
 
-    本の「実行時間の記録」のページが、ビルドのたびにこれを表にする。
+    reference は基準の仕事の秒 (ビルドが章と一緒に測った値)。None ならいま測る。
+    本の「実行時間の記録」のページ (book/_ext/exec_timings.py) が、ビルドのたびにこれを表にする。
     """
     from jupyter_cache import get_cache
 
@@ -124,7 +125,7 @@ def build_timings() -> list[dict]:
         for r in get_cache(path).list_cache_records()
         if r.uri and "execution_seconds" in (r.data or {})
     }
-    reference = reference_workload()
+    reference = reference_workload() if reference is None else float(reference)
     return [
         {"chapter": c, "seconds": seconds[c], "ratio": seconds[c] / reference}
         for c in (md.stem for md in chapters())

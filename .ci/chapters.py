@@ -64,3 +64,35 @@ def torch_requirement() -> str:
         if re.match(r"torch==", line.strip()):
             return line.strip()
     raise ValueError("requirements.txt に torch==… の行がありません")
+
+
+# 章の実行にかかるおよその秒 (2 コアの機械で make bench を流したときの値を丸めたもの)。本のビルドが、
+# 長い章から並行に実行し始める順を決めるためだけに使う (まっさらなビルドには直近の記録がないので)。
+# 外れていてもビルドが少し遅くなるだけ。ここにない章は、いちばん長い章と同じ長さと見なされる。
+EXPECTED_SECONDS = {
+    "01_softmax_attention": 14,
+    "02_cosine_correlation": 11,
+    "03_word2vec": 16,
+    "04_seq2seq": 30,
+    "05_transformer": 29,
+    "05_bert": 32,
+    "06_cam": 21,
+    "07_stroop": 8,
+    "08_regularization": 12,
+}
+
+
+def expected_seconds() -> dict[str, float]:
+    """章ごとの実行時間の見積もり: make bench の結果 (_build/bench.json) があればその秒、なければ
+    EXPECTED_SECONDS。"""
+    import json
+
+    seconds = {name: float(s) for name, s in EXPECTED_SECONDS.items()}
+    bench = ROOT / "_build" / "bench.json"
+    if bench.exists():
+        try:
+            rows = json.loads(bench.read_text(encoding="utf-8"))
+            seconds.update({r["chapter"]: float(r["seconds"]) for r in rows})
+        except (ValueError, KeyError, TypeError):
+            pass  # 壊れた記録は見積もりに使わない
+    return seconds

@@ -258,3 +258,21 @@ def test_publishing_workflow_runs_the_ci_commands_and_ships_html_and_pdfs():
     targets = set(re.findall(r"^make ([\w-]+)$", run, re.M))
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert targets and all(re.search(rf"^{t}:", makefile, re.M) for t in targets)
+
+
+def test_parallel_build_starts_the_longest_chapters_first():
+    # 2 つの実行者に、長い章から順に渡す (まっさらなビルドでも 30 秒の章が最初に走る)
+    seconds = {"a": 10.0, "b": 30.0, "c": 20.0, "d": 5.0}
+    order, finish = package_cache.schedule(["a", "b", "c", "d"], seconds, workers=2)
+    assert order == ["b", "c", "a", "d"]
+    # b: 0–30、c: 0–20、a: 20–30、d: 30–35 (読む順は終わると見込まれる順)
+    assert finish[0] == "c" and finish[-1] == "d"
+    # 見積もりのない章は、いちばん長い章と同じ長さと見なして早めに始める
+    order, _ = package_cache.schedule(["a", "new", "d"], {"a": 10.0, "d": 5.0}, workers=2)
+    assert order[0] in ("a", "new") and order[-1] == "d"
+
+
+def test_every_chapter_has_an_execution_estimate_for_the_cold_build():
+    # 見積もりは目次の章とそろえる (古い名前を残さない、新しい章を忘れない)
+    assert set(chapters.EXPECTED_SECONDS) == set(chapters.chapter_names())
+    assert all(s > 0 for s in chapters.EXPECTED_SECONDS.values())

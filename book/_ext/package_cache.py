@@ -6,9 +6,14 @@
 指紋をとっておき、指紋が変わった章は Sphinx に読み直させ、その章の古い実行記録を消す。
 
 (2) myst-nb は章を 1 つずつ、読み込みの途中で実行する。2 コアの機械で 2 倍近く速くするため、
-読み込みの前 (env-before-read-docs) に、キャッシュにない章をまとめて並行に実行してキャッシュに
-入れる (各章の中は 1 スレッド)。myst-nb はそれを「キャッシュ済み」として使う。並行の実行で失敗した
-章はキャッシュに入れず、myst-nb がもう一度実行してビルドの失敗として報告する。
+読み込みの前 (env-before-read-docs) に、キャッシュにない章をコアの数だけ並行に実行し始める
+(各章の中は 1 スレッド)。長い章から渡す: 長さの見積もりは直近のビルドの記録、なければ
+.ci/chapters.py の expected_seconds (まっさらなビルドでも 30 秒の章が最初に走る)。Sphinx は実行しない
+ページを先に読み、実行する章は終わると見込まれる順に読む。章を読む直前 (source-read) にその章の
+実行を待ってキャッシュに入れるので、終わった章の読み込みは残りの章の実行と重なる。myst-nb は
+それを「キャッシュ済み」として使う。並行の実行で失敗した章はキャッシュに入れず、myst-nb がもう一度
+実行してビルドの失敗として報告する。プールの最後の仕事は基準の仕事 (.ci/bench.py) で、
+実行時間の記録のページ (book/_ext/exec_timings.py) が比を出すのに使う。
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import hashlib
 import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sphinx.util import logging
@@ -72,7 +78,20 @@ def imported_modules(source: str, root: Path) -> set[Path]:
     return files
 
 
-def _module_imports(path: Path, root: Path) -> set[Path]:
+_IMPORTS: dict[tuple, frozenset[Path]] = {}  # (ファイル, 更新時刻, 大きさ) → import するモジュール
+
+
+def _module_imports(path: Path, root: Path) -> frozenset[Path]:
+    """モジュールが import する deeppsych のモジュール。ビルドの中で何度も聞かれるので、ファイルが
+    変わらないあいだは覚えておく。"""
+    stat = path.stat()
+    key = (path, root, stat.st_mtime_ns, stat.st_size)
+    if key not in _IMPORTS:
+        _IMPORTS[key] = frozenset(_parse_imports(path, root))
+    return _IMPORTS[key]
+
+
+def _parse_imports(path: Path, root: Path) -> set[Path]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = path.parent.relative_to(root).parts
     found = set()
@@ -169,7 +188,7 @@ def outdated_by_package(app, env, added, changed, removed):
         and docname not in removed
         and _doc_fingerprint(env, docname) != old
     ]
-    # 毎回実行するページ (実行時間の記録など、front matter に execution_mode: force) は毎回読み直す
+    # 毎回実行するページ (front matter に execution_mode: force) は毎回読み直す
     always = [d for d in env.found_docs if FORCED.search(_source(env, d)) and d not in changed]
     for docname in stale:
         _forget_cached_execution(app, docname)
@@ -215,56 +234,140 @@ def _execute(notebook_json: str, cwd: str, timeout: int) -> tuple[str, float, st
     return nbformat.writes(result.nb), result.time, error
 
 
+def ci_module(srcdir, name: str):
+    """リポジトリの .ci/ のスクリプト (章の一覧 chapters、基準の仕事 bench) を import する。"""
+    ci = str(Path(srcdir) / ".ci")
+    if ci not in sys.path:
+        sys.path.insert(0, ci)
+    return __import__(name)
+
+
+def _reference(srcdir: str) -> float:
+    """子プロセスで基準の仕事を走らせ、その秒を返す。"""
+    return ci_module(srcdir, "bench").reference_workload()
+
+
+def expected_seconds(app, env) -> dict[str, float]:
+    """章 (docname) ごとの実行時間の見積もり: 直近のビルドの記録、なければ .ci/chapters.py の見積もり。"""
+    guess = ci_module(app.srcdir, "chapters").expected_seconds()
+    seconds = {f"book/{name}": float(value) for name, value in guess.items()}
+    seconds.update(getattr(env, "deeppsych_seconds", {}))
+    return seconds
+
+
+def schedule(docnames: list[str], seconds: dict[str, float], workers: int):
+    """長い章から順に、空いた実行者に渡す。(渡す順, 終わると見込まれる順) を返す。
+
+    見積もりのない章は、いちばん長い章と同じ長さと見なす (早めに始める)。
+    """
+    longest = max(seconds.values(), default=60.0)
+    cost = {d: seconds.get(d, longest) for d in docnames}
+    order = sorted(docnames, key=lambda d: cost[d], reverse=True)
+    free, finish = [0.0] * workers, {}
+    for d in order:
+        i = free.index(min(free))
+        free[i] += cost[d]
+        finish[d] = free[i]
+    return order, sorted(order, key=finish.__getitem__)
+
+
+class _Running:
+    """並行に実行中の章。章を読む直前に、その章の結果を待ってキャッシュに入れる。"""
+
+    def __init__(self, app, pool, futures, formats, reference):
+        self.app, self.pool, self.futures = app, pool, futures
+        self.formats, self.reference = formats, reference
+
+    def collect(self, docname: str) -> None:
+        import nbformat
+        from jupyter_cache.base import CacheBundleIn
+
+        future = self.futures.pop(docname, None)
+        if future is None:
+            return
+        env = self.app.env
+        executed, seconds, error = future.result()
+        if error is not None:
+            logger.info("%s の並行実行が失敗したので、myst-nb に実行し直させる", docname)
+            return
+        cache = _cache(self.app)
+        stage = cache.add_nb_to_project(str(env.doc2path(docname)), read_data=self.formats[docname])
+        data = {"execution_seconds": seconds, FINGERPRINT_KEY: _doc_fingerprint(env, docname)}
+        bundle = CacheBundleIn(nbformat.reads(executed, as_version=4), stage.uri, data=data)
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+        env.deeppsych_seconds = {**getattr(env, "deeppsych_seconds", {}), docname: seconds}
+        logger.info("  %s: %.1f 秒", docname, seconds)
+
+    def finish(self) -> None:
+        for docname in list(self.futures):
+            self.collect(docname)
+        try:
+            self.app.env.deeppsych_reference_seconds = self.reference.result()
+        except Exception as error:  # 表のページが自分で測り直す
+            logger.info("基準の仕事を並行に測れなかった: %r", error)
+        self.pool.shutdown()
+
+
+_RUNNING: dict[int, _Running] = {}  # id(app) → 実行中の章
+
+
 def execute_in_parallel(app, env, docnames) -> None:
-    """キャッシュにない章を、コアの数だけ並行に実行してキャッシュに入れる。"""
+    """キャッシュにない章を、コアの数だけ並行に実行し始める。読む順も決める (docnames を並べ替える)。"""
     import nbformat
-    from jupyter_cache.base import CacheBundleIn
 
     if env.mystnb_config.execution_mode != "cache":
         return
     cache = _cache(app)
-    todo = []
+    todo = {}
     for docname in docnames:
         if not _doc_fingerprint(env, docname):
-            continue  # deeppsych を使わないページ (実行時間の記録など) は myst-nb が順に実行する
+            continue  # deeppsych を使わないページは myst-nb が順に実行する
         notebook, read_fmt = _notebook(env, docname)
         if notebook is None:
             continue
         try:
             cache.match_cache_notebook(notebook)
         except KeyError:
-            todo.append((docname, notebook, read_fmt))
+            todo[docname] = (notebook, read_fmt)
     workers = min(len(todo), os.cpu_count() or 1)
     if workers < 2:
         return  # 1 章だけなら myst-nb にそのまま任せる
-    last = getattr(env, "deeppsych_seconds", {})
-    todo.sort(key=lambda item: last.get(item[0], float("inf")), reverse=True)  # 長い章から
-    logger.info("章を %d 並列で実行する: %s", workers, ", ".join(d for d, _, _ in todo))
+    order, finish_order = schedule(list(todo), expected_seconds(app, env), workers)
+    logger.info("章を %d 並列で実行する (長い章から): %s", workers, ", ".join(order))
     timeout = env.mystnb_config.execution_timeout
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {
-            pool.submit(
-                _execute, nbformat.writes(nb), str(Path(env.doc2path(d)).parent), timeout
-            ): (
-                d,
-                fmt,
-            )
-            for d, nb, fmt in todo
-        }
-        for future in as_completed(futures):
-            docname, read_fmt = futures[future]
-            executed, seconds, error = future.result()
-            if error is not None:
-                logger.info("%s の並行実行が失敗したので、myst-nb に実行し直させる", docname)
-                continue
-            stage = cache.add_nb_to_project(str(env.doc2path(docname)), read_data=read_fmt)
-            data = {"execution_seconds": seconds, FINGERPRINT_KEY: _doc_fingerprint(env, docname)}
-            bundle = CacheBundleIn(nbformat.reads(executed, as_version=4), stage.uri, data=data)
-            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-            last[docname] = seconds
-            logger.info("  %s: %.1f 秒", docname, seconds)
-    env.deeppsych_seconds = last
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    futures = {
+        d: pool.submit(
+            _execute, nbformat.writes(todo[d][0]), str(Path(env.doc2path(d)).parent), timeout
+        )
+        for d in order
+    }
+    # 最後の仕事: 先に空いた実行者が、最後の章と並んで測る (章と同じ条件)
+    reference = pool.submit(_reference, str(app.srcdir))
+    formats = {d: fmt for d, (_, fmt) in todo.items()}
+    _RUNNING[id(app)] = _Running(app, pool, futures, formats, reference)
+    docnames[:] = [d for d in docnames if d not in todo] + finish_order
+
+
+def wait_for_execution(app, docname: str, source) -> None:
+    """章を読む直前に、その章の並行の実行を待ってキャッシュに入れる。"""
+    running = _RUNNING.get(id(app))
+    if running is not None:
+        running.collect(docname)
+
+
+def finish_execution(app, env) -> None:
+    """読み込みの終わりに、残った実行 (と基準の仕事) を待ってプールを閉じる。"""
+    running = _RUNNING.pop(id(app), None)
+    if running is not None:
+        running.finish()
+
+
+def stop_execution(app, exception) -> None:
+    """ビルドが途中で失敗したときも、プールを閉じる。"""
+    running = _RUNNING.pop(id(app), None)
+    if running is not None:
+        running.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def setup(app):
@@ -272,6 +375,9 @@ def setup(app):
         os.environ.setdefault(name, value)  # 章のカーネルはこの環境を受け継ぐ
     app.connect("env-get-outdated", outdated_by_package)
     app.connect("env-before-read-docs", execute_in_parallel)
+    app.connect("source-read", wait_for_execution)
+    app.connect("env-updated", finish_execution)
+    app.connect("build-finished", stop_execution)
     app.connect("doctree-read", record_fingerprint)
     app.connect("env-purge-doc", purge)
     return {"parallel_read_safe": False, "parallel_write_safe": True, "version": "2.0"}
