@@ -4,6 +4,7 @@
 # make pdf    : 本全体と章ごとの配布資料 PDF (_build/pdf/)。先に make pdf-deps (Debian の TeX)
 # make notebooks / check-notebooks : Colab 用 .ipynb の生成 / 同期の確認
 # make browser-check : できた HTML をヘッドレス Chromium で読む。先に make browser-deps
+# make a11y-check : 全ページを明るい表示と暗い表示で axe-core にかける (アクセシビリティ)。先に make browser-deps
 # make bench  : 各章の実行時間を、同じカーネルで走らせた基準の仕事との比で計測 (予算を超えたら失敗)
 # make test-fast : 学習を伴わない速いテストだけ (開発中の内側のループ)
 PYTHON ?= python3
@@ -31,7 +32,7 @@ PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv book book-cold test test-fast test-dispatch bench lint notebooks check-notebooks colab-check pdf pdf-deps browser-deps browser-check clean
+.PHONY: venv book book-cold test test-fast test-dispatch bench lint notebooks check-notebooks colab-check pdf pdf-deps browser-deps browser-check a11y-check clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -104,6 +105,11 @@ browser-deps:
 # _build/html を localhost で配信し、全ページを読み込んで検査する (スクリーンショットは _build/screenshots/)
 browser-check: $(STAMP)
 	$(PY) .ci/browser_check.py
+
+# 全ページを明るい表示と暗い表示で axe-core (axe-playwright-python に同梱) にかけ、serious と critical の
+# 違反で失敗する。暗い表示の図が白いカードの上にあること、表示モードの切り替えも確かめる
+a11y-check: $(STAMP)
+	$(PY) .ci/a11y_check.py
 
 clean:
 	rm -rf _build
