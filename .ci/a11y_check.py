@@ -3,14 +3,18 @@
 make a11y-check から呼ぶ (先に make book と make browser-deps)。サーバーとブラウザの準備は
 .ci/browser_check.py のものを使う (localhost で配信し、外部のホストへの要求はすべて止める)。
 
-1. 全ページ × 表示モード (light, dark) で axe-core (axe-playwright-python に同梱、ダウンロードなし) を
-   走らせ、影響 (impact) が serious か critical の違反が 1 つでもあれば失敗 (規則の id、ページ、要素のセレクタ)
+1. 全ページ × 表示モード (light, dark) で、読者が開けるもの (隠したコード、解答) をすべて開いてから
+   axe-core (axe-playwright-python に同梱、ダウンロードなし) を走らせ、影響 (impact) が serious か
+   critical の違反が 1 つでもあれば失敗 (規則の id、ページ、要素のセレクタ)。規則は 1 つも外さない
 2. 表示モードが効いている (html の data-theme がそのモード)。コンソールのエラーがない
-3. 図が暗い表示でも読める: 出力の画像と対話的な図 (class に dp-interactive) の背後の色が明るい (輝度 ≥ 0.7)
-4. テーマの切り替えボタンを押すと、コンソールのエラーなしに明るい → 自動 → 暗い と切り替わる
-5. 1 つの章の最初の図のあたりを、両方のモードで _build/screenshots/a11y__*.png に保存する
+3. 図が暗い表示でも読める: 出力の画像と対話的な図 (class に dp-interactive) が白いカードの上にあり
+   (輝度 ≥ 0.9)、画像にフィルタがかかっていない (描いたままの色)
+4. テーマの切り替えボタンを押すと、コンソールのエラーなしに明るい → 自動 → 暗い と切り替わる。
+   まだ選んでいない読者には OS の設定 (明るい / 暗い) どおりの表示になる
+5. 1 つの章の最初の図と最初の対話的な図を、両方のモードで _build/screenshots/a11y__*.png に保存する
 
 ページ × モードごとの違反の数 (影響ごとの要素の数) を表にして出す。1 つでも問題があれば終了コード 1。
+調べるページを絞るとき (開発用): .ci/a11y_check.py book/06_cam.html index.html
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ MODES = ("light", "dark")
 IMPACTS = ("critical", "serious", "moderate", "minor")
 FAILING = {"critical", "serious"}
 SHOT_PAGE = "book/01_softmax_attention.html"  # 両方のモードでスクリーンショットを撮る章
+SLIDER = 'main [class*="dp-interactive"]'  # 対話的な図 (スクリーンショット用)
 MIN_FIGURE_LUMINANCE = 0.9  # 白いカード (テーマの既定の灰色 #ced6dd は 0.66)
 
 # pydata-sphinx-theme は読み込みのはじめに localStorage の mode / theme を html の data-mode /
@@ -66,7 +71,8 @@ FIGURE_BACKGROUNDS_JS = """() => {
     return 1;  // 背景色がどこにもない: ページの既定 (白)
   };
   const figs = document.querySelectorAll(
-    'main .cell_output img, main figure img, main [class*="dp-interactive"]');
+    'main .cell_output img, main figure img, main [class*="dp-interactive"], '
+    + 'main .cell_output .text_html:has([class*="dp-interactive"])');
   return Array.from(figs).map((el) => ({
     what: el.tagName.toLowerCase() + (el.getAttribute('src') ? ' ' + el.getAttribute('src') : ''),
     luminance: behind(el),
@@ -90,6 +96,17 @@ IMPORTS_JS = """() => {
     }
   }
   return pairs.filter(([wrong, right]) => wrong !== right);
+}"""
+
+# 読者が開けるものをすべて開く: 隠したコードのセル (<details>)、解答 (sphinx-togglebutton のドロップダウン)。
+# 閉じたままでは axe は中身 (コードの色のコントラストなど) を調べない
+# (開くときのフェードインのアニメーションが終わるまで待つ: 途中の薄い色をコントラスト不足と数えないように)
+EXPAND_JS = """async () => {
+  document.querySelectorAll('details').forEach((d) => { d.open = true; });
+  document.querySelectorAll('.admonition.toggle-hidden > .admonition-title').forEach((t) => t.click());
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
+  return document.querySelectorAll('.toggle-hidden').length;
 }"""
 
 THEME_JS = "() => [document.documentElement.dataset.mode, document.documentElement.dataset.theme]"
@@ -124,15 +141,18 @@ def audit_page(checker: Checker, axe: Axe, name: str, url: str, mode: str):
             target = local_target(right, checker.base)
             if target is not None and target[0].is_file():
                 page.route(wrong, functools.partial(serve_file, target[0]))
+        if name == SHOT_PAGE:  # 閉じたままの (読者が最初に見る) ページの、最初の図と対話的な図
+            for what, selector in (("", "main .cell_output img"), ("interactive__", SLIDER)):
+                first = page.locator(selector).first
+                if first.count():
+                    first.scroll_into_view_if_needed()
+                    page.wait_for_timeout(300)
+                    page.screenshot(path=SHOTS / f"a11y__{Path(name).stem}__{what}{mode}.png")
+        still_hidden = page.evaluate(EXPAND_JS)
+        if still_hidden:
+            checker.fail(where, f"{still_hidden} toggled block(s) did not open for the audit")
         violations = axe.run(page).response["violations"]
         figures = page.evaluate(FIGURE_BACKGROUNDS_JS)
-        if name == SHOT_PAGE:
-            first = page.locator("main .cell_output img").first
-            if first.count():
-                first.scroll_into_view_if_needed()
-                page.mouse.wheel(0, 200)
-                page.wait_for_timeout(200)
-            page.screenshot(path=SHOTS / f"a11y__{Path(name).stem}__{mode}.png")
     finally:
         page.close()
     return violations, figures

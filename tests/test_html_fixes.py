@@ -68,3 +68,14 @@ def test_dark_mode_css_puts_figures_on_a_white_card():
     assert 'html[data-theme="dark"] .bd-content div.cell_output img' in css
     assert "filter: none" in css and "background-color: #fff" in css
     assert "dp-interactive" in css
+
+
+def test_duplicate_scripts_are_dropped_in_place():
+    """Sphinx の script_files はビルダーのリストそのもの: 後から足すスクリプトも残る。"""
+    one = SimpleNamespace(filename="a.js", attributes={"priority": 500})
+    again = SimpleNamespace(filename="a.js", attributes={"priority": 200})
+    other = SimpleNamespace(filename="b.js", attributes={})
+    scripts = [one, again, other]
+    context = {"script_files": scripts}
+    html_fixes.drop_duplicate_scripts(None, "p", "page.html", context, None)
+    assert context["script_files"] is scripts and scripts == [one, other]

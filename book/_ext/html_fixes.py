@@ -76,8 +76,11 @@ def unique_scripts(scripts):
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
+    # 同じリストを書き換える: Sphinx の context["script_files"] はビルダーのリストそのもので、ほかの
+    # 拡張がこのイベントの中で app.add_js_file で足すスクリプト (図のあるページだけの plotly.js など) も
+    # そこに入る。別のリストに差し替えると、それが失われる。ほかの拡張の後 (優先度 990) で走らせる
     if "script_files" in context:
-        context["script_files"] = unique_scripts(context["script_files"])
+        context["script_files"][:] = unique_scripts(context["script_files"])
 
 
 def light_mode_by_default(app, config) -> None:
@@ -128,7 +131,7 @@ def write_index_page(app, exception) -> None:
 
 def setup(app):
     app.connect("config-inited", light_mode_by_default)
-    app.connect("html-page-context", drop_duplicate_scripts)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=990)
     # pydata-sphinx-theme が目次の関数を context に入れた後で包む
     app.connect("html-page-context", accessible_page, priority=900)
     # sphinx-external-toc (既定の優先度 500) が 1 行の index.html を書く前に書く
