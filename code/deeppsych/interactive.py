@@ -92,7 +92,7 @@ class InteractiveFigure:
             {
                 "active": 0,
                 "currentvalue": {"prefix": f"{c.name} = ", "font": {"size": 14}},
-                "pad": {"t": 40 + 70 * k, "b": 10},
+                "pad": {"t": 60 + 70 * k, "b": 10},
                 "len": 0.9,
                 "x": 0.05,
                 "steps": [{"label": lab, "method": "skip", "args": []} for lab in c.labels],
@@ -104,7 +104,7 @@ class InteractiveFigure:
             "template": "plotly_white",
             "font": {"family": FONT, "size": 13},
             "colorway": list(PALETTE),
-            "height": 440 + 70 * len(self.controls),
+            "height": 460 + 70 * len(self.controls),
             "margin": {"l": 60, "r": 30, "t": 60, "b": 40},
             "sliders": sliders,
             **self.layout,
@@ -169,7 +169,7 @@ _SCRIPT = """(function () {
   if (!gd || !window.Plotly) return;
   var spec = __SPEC__;
   gd.parentNode.querySelectorAll(".dp-fallback").forEach(function (img) { img.remove(); });
-  Plotly.newPlot(gd, spec.data, spec.layout, {responsive: true, displaylogo: false})
+  Plotly.newPlot(gd, spec.data, spec.layout, {responsive: true, displayModeBar: false})
     .then(function () { return Plotly.addFrames(gd, spec.frames); })
     .then(function () {
       gd.on("plotly_sliderchange", function () {
