@@ -37,7 +37,9 @@ from browser_check import (  # noqa: E402
     SHOTS,
     TIMEOUT_MS,
     Checker,
+    book_pages,
     local_target,
+    missing_prerequisite,
     page_name,
     serve,
 )
@@ -193,18 +195,11 @@ def check_system_mode(browser, base: str) -> tuple[list[str], list]:
 
 
 def main() -> int:
-    if not (HTML / "index.html").is_file():
-        print(f"{HTML}/index.html がない: 先に make book", file=sys.stderr)
-        return 2
-    if not Path(CHROMIUM).is_file():
-        print(f"{CHROMIUM} がない: 先に make browser-deps", file=sys.stderr)
+    if problem := missing_prerequisite():
+        print(problem, file=sys.stderr)
         return 2
     t0 = time.monotonic()
-    pages = sorted(
-        p
-        for p in HTML.rglob("*.html")
-        if p.relative_to(HTML).parts[0] not in ("_static", "_sources")
-    )
+    pages = book_pages()
     if sys.argv[1:]:  # 調べるページを絞る (開発用): a11y_check.py book/06_cam.html ...
         pages = [p for p in pages if page_name(p) in sys.argv[1:]]
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -464,20 +464,31 @@ class Checker:
         return figures.count(), moved
 
 
-def main() -> int:
+def missing_prerequisite() -> str | None:
+    """できた本と Chromium がそろっていなければ、その説明。"""
     if not (HTML / "index.html").is_file():
-        print(f"{HTML}/index.html がない: 先に make book", file=sys.stderr)
-        return 2
+        return f"{HTML}/index.html がない: 先に make book"
     if not Path(CHROMIUM).is_file():
-        print(f"{CHROMIUM} がない: 先に make browser-deps", file=sys.stderr)
-        return 2
-    t0 = time.monotonic()
+        return f"{CHROMIUM} がない: 先に make browser-deps"
+    return None
 
-    pages = sorted(
+
+def book_pages() -> list[Path]:
+    """本の HTML のページ (_static と _sources の中を除く)。"""
+    return sorted(
         p
         for p in HTML.rglob("*.html")
         if p.relative_to(HTML).parts[0] not in ("_static", "_sources")
     )
+
+
+def main() -> int:
+    if problem := missing_prerequisite():
+        print(problem, file=sys.stderr)
+        return 2
+    t0 = time.monotonic()
+
+    pages = book_pages()
     chapters = chapter_names()  # 目次の番号つきの章 (.ci/chapters.py)
     notebooks = repo_notebooks()
 

@@ -17,6 +17,13 @@ def one_control(n=4, name="温度 T"):
     return interactive.Control(name, [f"{i}" for i in range(n)])
 
 
+def small_bars(values, categories, n_steps=2, name="d", **kw):
+    """目盛り n_steps のスライダー 1 本の棒グラフ (引数の検査のテスト用)。"""
+    return interactive.bars(
+        name, values, categories, one_control(n_steps), title="t", ylabel="y", alt="a", **kw
+    )
+
+
 def simple_bars(values=None):
     values = np.arange(12.0).reshape(4, 3) if values is None else values
     return interactive.bars(
@@ -86,18 +93,14 @@ def test_bundle_has_interactive_html_and_static_png():
 
 
 def test_a_value_cannot_close_the_script_element():
-    fig = interactive.bars(
-        "demo", np.ones((2, 1)), ["</script>"], one_control(2), title="t", ylabel="y", alt="a"
-    )
+    fig = small_bars(np.ones((2, 1)), ["</script>"])
     html = fig.html()
     assert html.count("</script>") == 1
 
 
 def test_labels_may_change_with_the_grid_point():
     categories = [["犬", "猫"], ["机", "椅子"]]
-    fig = interactive.bars(
-        "nb", np.ones((2, 2)), categories, one_control(2), title="t", ylabel="y", alt="a"
-    )
+    fig = small_bars(np.ones((2, 2)), categories)
     assert fig.plotly_spec()["frames"][1]["data"][0]["x"] == ["机", "椅子"]
 
 
@@ -144,24 +147,11 @@ def test_bad_arguments_are_rejected():
     with pytest.raises(TypeError, match="controls"):
         interactive.bars("d", np.ones((2, 2)), list("ab"), ["T"], title="t", ylabel="y", alt="a")
     with pytest.raises(ValueError, match="categories"):
-        interactive.bars(
-            "d", np.ones((2, 2)), ["a"], one_control(2), title="t", ylabel="y", alt="a"
-        )
+        small_bars(np.ones((2, 2)), ["a"])
     with pytest.raises(ValueError, match="name"):
-        interactive.bars(
-            "Bad id", np.ones((2, 2)), list("ab"), one_control(2), title="t", ylabel="y", alt="a"
-        )
+        small_bars(np.ones((2, 2)), list("ab"), name="Bad id")
     with pytest.raises(ValueError, match="static"):
-        interactive.bars(
-            "d",
-            np.ones((2, 2)),
-            list("ab"),
-            one_control(2),
-            title="t",
-            ylabel="y",
-            alt="a",
-            static=[(5,)],
-        )
+        small_bars(np.ones((2, 2)), list("ab"), static=[(5,)])
 
 
 def test_heatmap_drops_missing_rows_and_columns_per_frame():
@@ -249,16 +239,7 @@ def test_heatmap_without_underlay_has_no_fixed_traces():
 
 def test_bars_may_be_coloured_one_colour_per_bar():
     colours = ["#0072B2", "#D55E00", "#0072B2"]
-    fig = interactive.bars(
-        "coloured",
-        np.ones((2, 3)),
-        list("abc"),
-        one_control(2),
-        title="t",
-        ylabel="y",
-        alt="a",
-        colours=colours,
-    )
+    fig = small_bars(np.ones((2, 3)), list("abc"), colours=colours)
     spec = fig.plotly_spec()
     assert all(f["data"][0]["marker"]["color"] == colours for f in spec["frames"])
     go.Figure(spec)
@@ -266,13 +247,4 @@ def test_bars_may_be_coloured_one_colour_per_bar():
     faces = [patch.get_facecolor()[:3] for patch in panel.axes[0].patches]
     assert faces[0] == faces[2] != faces[1]
     with pytest.raises(ValueError, match="colours"):
-        interactive.bars(
-            "d",
-            np.ones((2, 3)),
-            list("abc"),
-            one_control(2),
-            title="t",
-            ylabel="y",
-            alt="a",
-            colours=["red", "blue"],
-        )
+        small_bars(np.ones((2, 3)), list("abc"), colours=["red", "blue"])
