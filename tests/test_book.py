@@ -276,3 +276,23 @@ def test_every_chapter_has_an_execution_estimate_for_the_cold_build():
     # 見積もりは目次の章とそろえる (古い名前を残さない、新しい章を忘れない)
     assert set(chapters.EXPECTED_SECONDS) == set(chapters.chapter_names())
     assert all(s > 0 for s in chapters.EXPECTED_SECONDS.values())
+
+
+def test_status_table_is_built_without_a_kernel():
+    # 実行時間の記録のページの表は、ビルドの記録から書く (カーネルを起こさない)。右寄せは MyST の表と同じ
+    import exec_timings
+
+    rows = [
+        {"chapter": "01_x", "seconds": 12.34, "ratio": 8.9},
+        {"chapter": "基準の仕事", "seconds": 1.39, "ratio": 1.0},
+    ]
+    table = exec_timings._table(rows)
+    cells = [[e.astext() for e in row.children] for row in table.findall(nodes.row)]
+    assert cells == [
+        ["章", "秒", "基準の仕事との比"],
+        ["01_x", "12.3", "8.9"],
+        ["基準の仕事", "1.4", "1.0"],
+    ]
+    assert all("text-right" in row.children[1]["classes"] for row in table.findall(nodes.row))
+    status = (BOOK / "status.md").read_text(encoding="utf-8")
+    assert "{deeppsych-timings}" in status and "code-cell" not in status
