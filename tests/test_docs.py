@@ -23,7 +23,17 @@ MISTAKE = re.compile(r"common_mistakes\.md の (\d+)(?:[–-](\d+))?")
 # 章の外にある文書 (リポジトリにないもの) への古い参照
 OUTSIDE = re.compile(r"ERRATA|DESIGN\.md|shared/seeds|shared/reviews")
 # 章を横断する部品 (どの章のものでもない)
-SHARED = {"__init__", "_checks", "claims", "plotting", "training", "text", "linear", "interactive"}
+SHARED = {
+    "__init__",
+    "_checks",
+    "claims",
+    "plotting",
+    "training",
+    "text",
+    "linear",
+    "interactive",
+    "slider_figure",
+}
 
 
 def _rel(path: Path) -> str:
